@@ -1,0 +1,35 @@
+import type { Dispatcher } from './api/dispatch';
+import type { PosEventBus } from './api/events';
+import type { ClientSession } from './api/session';
+import type { Logger } from './core/logger';
+import type { SecretCipher } from './core/secrets';
+
+export interface BootOptions {
+  /** the data folder: database, logs, backups, key file (POS_DATA_DIR overrides the shell's default) */
+  dataDir: string;
+  shell: 'desktop' | 'browser' | 'cli';
+  version: string;
+  /** environment for POS_<NAME> overrides; defaults to process.env */
+  env?: NodeJS.ProcessEnv;
+  /** how secrets are encrypted at rest; desktop passes Electron safeStorage, others get the key file */
+  secretCipher?: SecretCipher;
+  /** better-sqlite3 native binding built for Electron (the Node build is used otherwise) */
+  nativeBinding?: string;
+  now?: () => Date;
+  /** start the daily backup timer (desktop and browser mode; not for CLIs and most tests) */
+  scheduleBackups?: boolean;
+}
+
+/** What a shell gets from booting the core: one dispatcher, one event bus, and a way to stop. */
+export interface PosCore {
+  readonly dispatcher: Dispatcher;
+  readonly events: PosEventBus;
+  readonly log: Logger;
+  /** set when start-up failed: every call but app.status answers with this error */
+  readonly fatal: { code: string; message: string } | null;
+  /** browser-mode port from the settings (0 = random) */
+  webPort(): number;
+  /** a UI went away (window closed, socket dropped): log its operator out */
+  endSession(session: ClientSession): Promise<void>;
+  close(): Promise<void>;
+}

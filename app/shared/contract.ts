@@ -1,0 +1,210 @@
+import { z } from './z';
+import { ROLES, type Role } from './roles';
+import { SETTING_KEYS, type SettingsView } from './settings-schema';
+
+/**
+ * The one channel table between the renderer and the main process. The preload, the IPC
+ * registration, the browser-mode bridge and the renderer's client are all derived from it.
+ * Every payload is validated against `input` in the main process; `access` is checked there too.
+ */
+
+export type Access = 'public' | 'authenticated' | readonly Role[];
+
+export interface ChannelDef<I extends z.ZodType = z.ZodType, O = unknown> {
+  input: I;
+  access: Access;
+  /** phantom: the handler's return type */
+  readonly output?: O;
+}
+
+function channel<O>() {
+  return <I extends z.ZodType>(input: I, access: Access): ChannelDef<I, O> => ({ input, access });
+}
+
+// ---- shared shapes -------------------------------------------------------
+
+export interface SessionOperator {
+  id: number;
+  username: string;
+  displayName: string;
+  roles: Role[];
+  mustChangePassword: boolean;
+}
+
+export interface OperatorSummary extends SessionOperator {
+  active: boolean;
+  lockedUntil: string | null;
+  lastLoginAt: string | null;
+  createdAt: string;
+}
+
+export type InsuranceBackendState =
+  | { kind: 'none'; label: string }
+  | { kind: 'sandbox'; label: string }
+  | { kind: 'remote'; label: string; endpoint: string };
+
+export interface AppStatus {
+  version: string;
+  /** no operator exists yet: the first screen asks for the admin's password */
+  firstRun: boolean;
+  trainingMode: boolean;
+  insurance: InsuranceBackendState;
+  pharmacyName: string;
+  /** start-up could not complete; the renderer shows this and nothing else */
+  fatal: { code: string; message: string } | null;
+  warnings: string[];
+  shell: 'desktop' | 'browser';
+}
+
+export interface AuditRow {
+  id: number;
+  at: string;
+  operatorId: number | null;
+  operatorName: string | null;
+  action: string;
+  screen: string | null;
+  outcome: 'ok' | 'denied' | 'failed';
+  detail: unknown;
+}
+
+export interface SystemInfo {
+  version: string;
+  dataDir: string;
+  dbPath: string;
+  logDir: string;
+  backupDir: string;
+  schemaVersion: number;
+  secretStorage: { scheme: string; label: string };
+}
+
+export interface BackupInfo {
+  file: string;
+  path: string;
+  bytes: number;
+  createdAt: string;
+}
+
+// ---- input schemas -------------------------------------------------------
+
+export const usernameSchema = z
+  .string()
+  .trim()
+  .min(2, '用户名至少 2 个字符')
+  .max(32, '用户名不能超过 32 个字符')
+  .regex(/^[A-Za-z0-9_.-]+$/, '用户名只能包含字母、数字、下划线、点和短横线');
+export const displayNameSchema = z.string().trim().min(1, '请填写姓名').max(32, '姓名不能超过 32 个字符');
+/** Length is checked here; strength rules live in the operator service so they can name the user. */
+export const passwordSchema = z.string().min(1, '请输入密码').max(128, '密码不能超过 128 个字符');
+export const rolesSchema = z.array(z.enum(ROLES, { message: '未知角色' })).min(1, '至少选择一个角色').max(ROLES.length);
+
+const settingKeySchema = z.enum(SETTING_KEYS as [string, ...string[]], { message: '未知设置项' });
+const settingValueSchema = z.union([z.string().max(4096), z.number(), z.boolean(), z.null()]);
+
+const isoDateTime = z.iso.datetime({ offset: true, message: '时间格式应为 ISO 8601' });
+
+export const CallMetaSchema = z
+  .object({ screen: z.string().max(64).regex(/^[\w./-]*$/, '界面标识无效').optional() })
+  .strict();
+export type CallMeta = z.infer<typeof CallMetaSchema>;
+
+const empty = z.object({}).strict();
+
+export const CHANNELS = {
+  'app.status': channel<AppStatus>()(empty, 'public'),
+
+  'auth.session': channel<SessionOperator | null>()(empty, 'public'),
+  'auth.setupAdmin': channel<SessionOperator>()(
+    z.object({ username: usernameSchema, displayName: displayNameSchema, password: passwordSchema }).strict(),
+    'public',
+  ),
+  'auth.login': channel<SessionOperator>()(
+    z.object({ username: z.string().trim().min(1, '请输入用户名').max(32), password: passwordSchema }).strict(),
+    'public',
+  ),
+  'auth.logout': channel<null>()(empty, 'authenticated'),
+  'auth.changePassword': channel<null>()(
+    z.object({ oldPassword: passwordSchema, newPassword: passwordSchema }).strict(),
+    'authenticated',
+  ),
+
+  'operators.list': channel<OperatorSummary[]>()(empty, ['admin', 'manager']),
+  'operators.create': channel<OperatorSummary>()(
+    z
+      .object({
+        username: usernameSchema,
+        displayName: displayNameSchema,
+        roles: rolesSchema,
+        password: passwordSchema,
+      })
+      .strict(),
+    ['admin'],
+  ),
+  'operators.update': channel<OperatorSummary>()(
+    z
+      .object({
+        id: z.number().int().positive(),
+        displayName: displayNameSchema.optional(),
+        roles: rolesSchema.optional(),
+        active: z.boolean().optional(),
+      })
+      .strict(),
+    ['admin'],
+  ),
+  'operators.resetPassword': channel<null>()(
+    z.object({ id: z.number().int().positive(), password: passwordSchema }).strict(),
+    ['admin'],
+  ),
+  'operators.unlock': channel<OperatorSummary>()(z.object({ id: z.number().int().positive() }).strict(), ['admin']),
+
+  'settings.get': channel<SettingsView>()(empty, ['admin']),
+  'settings.update': channel<SettingsView>()(
+    z
+      .object({
+        changes: z
+          .record(settingKeySchema, settingValueSchema)
+          .refine((r) => Object.keys(r).length > 0, '没有要保存的更改'),
+      })
+      .strict(),
+    ['admin'],
+  ),
+
+  'audit.list': channel<{ rows: AuditRow[]; total: number }>()(
+    z
+      .object({
+        from: isoDateTime.optional(),
+        to: isoDateTime.optional(),
+        operatorId: z.number().int().positive().optional(),
+        action: z.string().max(64).optional(),
+        limit: z.number().int().min(1).max(500).default(100),
+        offset: z.number().int().min(0).default(0),
+      })
+      .strict(),
+    ['admin', 'manager'],
+  ),
+
+  'system.info': channel<SystemInfo>()(empty, ['admin']),
+  'system.backupNow': channel<BackupInfo>()(empty, ['admin', 'manager']),
+  'system.listBackups': channel<BackupInfo[]>()(empty, ['admin', 'manager']),
+} as const;
+
+export type ChannelName = keyof typeof CHANNELS;
+export const CHANNEL_NAMES = Object.keys(CHANNELS) as ChannelName[];
+
+export type ChannelInput<C extends ChannelName> = z.input<(typeof CHANNELS)[C]['input']>;
+export type ChannelParsedInput<C extends ChannelName> = z.output<(typeof CHANNELS)[C]['input']>;
+export type ChannelOutput<C extends ChannelName> =
+  (typeof CHANNELS)[C] extends ChannelDef<z.ZodType, infer O> ? O : never;
+
+/** Events pushed from main to the renderer. */
+export interface PosEvents {
+  'settings.changed': { keys: string[] };
+  'status.changed': AppStatus;
+  /** this session was ended in main (operator disabled, logout elsewhere) */
+  'session.ended': { reason: string };
+}
+export type PosEventName = keyof PosEvents;
+export const EVENT_NAMES: readonly PosEventName[] = ['settings.changed', 'status.changed', 'session.ended'];
+
+/** Prefix for every IPC channel; the preload lets nothing else through. */
+export const IPC_PREFIX = 'pos:';
+export const IPC_EVENT_CHANNEL = 'pos:event';
