@@ -3,6 +3,7 @@ import type { PosEventBus } from './api/events';
 import type { ClientSession } from './api/session';
 import type { Logger } from './core/logger';
 import type { SecretCipher } from './core/secrets';
+import type { BackupInfo } from './shared/contract';
 
 export interface BootOptions {
   /** the data folder: database, logs, backups, key file (POS_DATA_DIR overrides the shell's default) */
@@ -29,6 +30,8 @@ export interface PosCore {
   readonly fatal: { code: string; message: string } | null;
   /** browser-mode port from the settings (0 = random) */
   webPort(): number;
+  /** writes today's online backup and prunes old ones (also run daily by the timer) */
+  runBackup(): Promise<BackupInfo>;
   /** a UI went away (window closed, socket dropped): log its operator out */
   endSession(session: ClientSession): Promise<void>;
   close(): Promise<void>;

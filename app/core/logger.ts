@@ -92,7 +92,10 @@ export function createMemoryLogger(level: LogLevel = 'debug'): Logger & { record
       records.push(JSON.parse(line) as Record<string, unknown>);
     },
   };
-  return Object.assign(makeLogger(sink, {}, () => new Date()), { records });
+  return Object.assign(
+    makeLogger(sink, {}, () => new Date()),
+    { records },
+  );
 }
 
 function makeLogger(sink: Sink, bindings: Record<string, unknown>, now: () => Date): Logger {

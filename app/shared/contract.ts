@@ -95,7 +95,10 @@ export const usernameSchema = z
 export const displayNameSchema = z.string().trim().min(1, '请填写姓名').max(32, '姓名不能超过 32 个字符');
 /** Length is checked here; strength rules live in the operator service so they can name the user. */
 export const passwordSchema = z.string().min(1, '请输入密码').max(128, '密码不能超过 128 个字符');
-export const rolesSchema = z.array(z.enum(ROLES, { message: '未知角色' })).min(1, '至少选择一个角色').max(ROLES.length);
+export const rolesSchema = z
+  .array(z.enum(ROLES, { message: '未知角色' }))
+  .min(1, '至少选择一个角色')
+  .max(ROLES.length);
 
 const settingKeySchema = z.enum(SETTING_KEYS as [string, ...string[]], { message: '未知设置项' });
 const settingValueSchema = z.union([z.string().max(4096), z.number(), z.boolean(), z.null()]);
@@ -103,7 +106,13 @@ const settingValueSchema = z.union([z.string().max(4096), z.number(), z.boolean(
 const isoDateTime = z.iso.datetime({ offset: true, message: '时间格式应为 ISO 8601' });
 
 export const CallMetaSchema = z
-  .object({ screen: z.string().max(64).regex(/^[\w./-]*$/, '界面标识无效').optional() })
+  .object({
+    screen: z
+      .string()
+      .max(64)
+      .regex(/^[\w./-]*$/, '界面标识无效')
+      .optional(),
+  })
   .strict();
 export type CallMeta = z.infer<typeof CallMetaSchema>;
 
@@ -161,7 +170,7 @@ export const CHANNELS = {
     z
       .object({
         changes: z
-          .record(settingKeySchema, settingValueSchema)
+          .partialRecord(settingKeySchema, settingValueSchema)
           .refine((r) => Object.keys(r).length > 0, '没有要保存的更改'),
       })
       .strict(),

@@ -56,7 +56,9 @@ export class AppError extends Error {
   }
 
   toShape(): PosErrorShape {
-    return this.fields ? { code: this.code, message: this.message, fields: this.fields } : { code: this.code, message: this.message };
+    return this.fields
+      ? { code: this.code, message: this.message, fields: this.fields }
+      : { code: this.code, message: this.message };
   }
 }
 

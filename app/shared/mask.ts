@@ -59,7 +59,8 @@ const CARD_KEYS = new Set([
 ]);
 
 /** 18-character resident ID as a whole token (not inside a longer run of letters or digits). */
-const ID18_IN_TEXT = /(?<![0-9A-Za-z])\d{6}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![0-9A-Za-z])/g;
+const ID18_IN_TEXT =
+  /(?<![0-9A-Za-z])\d{6}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![0-9A-Za-z])/g;
 
 export function maskIdNumber(value: string): string {
   const v = value.trim();
@@ -114,7 +115,11 @@ function walk(value: unknown, depth: number, seen: WeakSet<object>): unknown {
   if (seen.has(value)) return '[循环引用]';
   seen.add(value);
   if (value instanceof Error) {
-    return { name: value.name, message: maskText(value.message), stack: value.stack ? maskText(value.stack) : undefined };
+    return {
+      name: value.name,
+      message: maskText(value.message),
+      stack: value.stack ? maskText(value.stack) : undefined,
+    };
   }
   if (isBytes(value)) return `[${(value as Uint8Array).length} 字节]`;
   if (Array.isArray(value)) return value.map((v) => walk(v, depth + 1, seen));

@@ -45,7 +45,7 @@ const port = blankOr(
     .regex(/^(COM\d{1,3}|\/dev\/[\w./-]+|\\\\\.\\COM\d{1,3})$/i, '串口名称应为 COM3、/dev/ttyUSB0 这样的形式'),
 );
 
-function def<S extends z.ZodType>(d: SettingDef<S>): SettingDef<S> {
+function def<const K extends string, S extends z.ZodType>(d: SettingDef<S> & { key: K }): SettingDef<S> & { key: K } {
   return d;
 }
 
@@ -65,7 +65,12 @@ export const SETTING_DEFS = [
     label: '定点医药机构编号',
     help: '医保局分配的机构编码，如 P44030500001',
     kind: 'string',
-    schema: blankOr(z.string().trim().regex(/^[A-Za-z0-9]{6,30}$/, '机构编号应为 6–30 位字母或数字')),
+    schema: blankOr(
+      z
+        .string()
+        .trim()
+        .regex(/^[A-Za-z0-9]{6,30}$/, '机构编号应为 6–30 位字母或数字'),
+    ),
     default: '',
   }),
   def({
@@ -82,7 +87,12 @@ export const SETTING_DEFS = [
     label: '就医地医保区划',
     help: '6 位行政区划代码，报文中的 mdtrtarea_admvs，如 440300',
     kind: 'string',
-    schema: blankOr(z.string().trim().regex(/^\d{6}$/, '医保区划应为 6 位数字')),
+    schema: blankOr(
+      z
+        .string()
+        .trim()
+        .regex(/^\d{6}$/, '医保区划应为 6 位数字'),
+    ),
     default: '',
   }),
   def({
@@ -170,7 +180,12 @@ export const SETTING_DEFS = [
     group: 'eprescription',
     label: '电子处方接口地址',
     kind: 'string',
-    schema: blankOr(z.string().trim().regex(/^https?:\/\/\S+$/i, '接口地址应以 http:// 或 https:// 开头')),
+    schema: blankOr(
+      z
+        .string()
+        .trim()
+        .regex(/^https?:\/\/\S+$/i, '接口地址应以 http:// 或 https:// 开头'),
+    ),
     default: '',
   }),
   def({
@@ -196,7 +211,12 @@ export const SETTING_DEFS = [
     label: 'SM2 私钥',
     help: '64 位十六进制',
     kind: 'string',
-    schema: blankOr(z.string().trim().regex(/^[0-9a-fA-F]{64}$/, 'SM2 私钥应为 64 位十六进制字符')),
+    schema: blankOr(
+      z
+        .string()
+        .trim()
+        .regex(/^[0-9a-fA-F]{64}$/, 'SM2 私钥应为 64 位十六进制字符'),
+    ),
     default: '',
     secret: true,
   }),

@@ -1,0 +1,220 @@
+import type { AppStatus, InsuranceBackendState, SystemInfo } from '../shared/contract';
+import { AppError } from '../shared/errors';
+import { isSecretKey, settingDef } from '../shared/settings-schema';
+import type { AuditLog } from '../auth/audit';
+import type { OperatorService } from '../auth/operators';
+import { LOCK_MINUTES } from '../auth/operators';
+import type { Logger } from '../core/logger';
+import type { DataPaths } from '../core/paths';
+import type { SettingsService } from '../settings/settings-service';
+import { backupDatabase, listBackups } from '../db/backup';
+import type { Db } from '../db/connection';
+import type { PosEventBus } from './events';
+import type { HandlerContext, Handlers } from './dispatch';
+
+export interface HandlerDeps {
+  db: Db;
+  paths: DataPaths;
+  version: string;
+  shell: AppStatus['shell'];
+  log: Logger;
+  events: PosEventBus;
+  settings: SettingsService;
+  operators: OperatorService;
+  audit: AuditLog;
+  now: () => number;
+}
+
+/** Until the insurance protocol lands the app runs without a backend, and says so. */
+export function insuranceBackendState(): InsuranceBackendState {
+  return { kind: 'none', label: '未连接医保：医保接口模块尚未开通，当前只能使用非医保功能' };
+}
+
+export function backupDirOf(deps: Pick<HandlerDeps, 'settings' | 'paths'>): string {
+  return deps.settings.current()['system.backup_dir'] || deps.paths.defaultBackupDir;
+}
+
+export function createHandlers(deps: HandlerDeps): Handlers {
+  const { operators, audit, settings, log } = deps;
+
+  const who = (ctx: HandlerContext) => ({
+    operatorId: ctx.session.operator?.id ?? null,
+    operatorName: ctx.session.operator?.username ?? null,
+    screen: ctx.screen,
+  });
+
+  const status = (): AppStatus => {
+    const s = settings.current();
+    const insurance = insuranceBackendState();
+    return {
+      version: deps.version,
+      firstRun: operators.count() === 0,
+      trainingMode: insurance.kind === 'sandbox',
+      insurance,
+      pharmacyName: s['pharmacy.fixmedins_name'],
+      fatal: null,
+      warnings: settings.view().warnings,
+      shell: deps.shell,
+    };
+  };
+
+  return {
+    'app.status': () => status(),
+
+    'auth.session': (ctx) => ctx.session.operator,
+
+    'auth.setupAdmin': async (ctx, input) => {
+      const op = await operators.setupFirstAdmin(input);
+      ctx.session.operator = op;
+      audit.record({ operatorId: op.id, operatorName: op.username, action: 'auth.setup_admin', screen: ctx.screen });
+      audit.record({ operatorId: op.id, operatorName: op.username, action: 'auth.login', screen: ctx.screen });
+      deps.events.emit('status.changed', status());
+      return op;
+    },
+
+    'auth.login': async (ctx, { username, password }) => {
+      const outcome = await operators.login(username, password);
+      if (outcome.ok) {
+        ctx.session.operator = outcome.operator;
+        audit.record({
+          operatorId: outcome.operator.id,
+          operatorName: outcome.operator.username,
+          action: 'auth.login',
+          screen: ctx.screen,
+        });
+        log.info('auth: login', { operatorId: outcome.operator.id, session: ctx.session.id });
+        return outcome.operator;
+      }
+      const base = {
+        operatorId: outcome.operator?.id ?? null,
+        operatorName: outcome.operator?.username ?? username,
+        screen: ctx.screen,
+      };
+      audit.record({ ...base, action: 'auth.login', outcome: 'failed', detail: { reason: outcome.reason } });
+      log.warn('auth: login refused', { reason: outcome.reason, operatorId: outcome.operator?.id ?? null });
+      if (outcome.reason === 'locked') {
+        const until = outcome.operator ? operators.get(outcome.operator.id)?.lockedUntil : null;
+        const minutes = until ? Math.max(1, Math.ceil((Date.parse(until) - deps.now()) / 60_000)) : LOCK_MINUTES;
+        throw new AppError('AUTH_LOCKED', `账户已锁定，请 ${minutes} 分钟后再试，或请管理员解锁`);
+      }
+      if (outcome.reason === 'disabled') throw new AppError('AUTH_DISABLED', '该操作员已停用，请联系管理员');
+      if (outcome.lockedNow) {
+        audit.record({ ...base, action: 'auth.locked', outcome: 'denied', detail: { minutes: LOCK_MINUTES } });
+        throw new AppError('AUTH_LOCKED', `密码连续输错 5 次，账户已锁定 ${LOCK_MINUTES} 分钟`);
+      }
+      throw new AppError('AUTH_FAILED', '用户名或密码错误');
+    },
+
+    'auth.logout': (ctx) => {
+      audit.record({ ...who(ctx), action: 'auth.logout' });
+      ctx.session.operator = null;
+      return null;
+    },
+
+    'auth.changePassword': async (ctx, { oldPassword, newPassword }) => {
+      const op = ctx.session.operator!;
+      try {
+        await operators.changePassword(op.id, oldPassword, newPassword);
+      } catch (e) {
+        audit.record({ ...who(ctx), action: 'auth.change_password', outcome: 'failed' });
+        throw e;
+      }
+      audit.record({ ...who(ctx), action: 'auth.change_password' });
+      ctx.session.operator = operators.sessionOf(op.id);
+      return null;
+    },
+
+    'operators.list': () => operators.list(),
+
+    'operators.create': async (ctx, input) => {
+      const created = await operators.create(input);
+      audit.record({
+        ...who(ctx),
+        action: 'operators.create',
+        detail: { id: created.id, username: created.username, roles: created.roles },
+      });
+      return created;
+    },
+
+    'operators.update': (ctx, input) => {
+      const updated = operators.update(input);
+      audit.record({ ...who(ctx), action: 'operators.update', detail: { ...input } });
+      return updated;
+    },
+
+    'operators.resetPassword': async (ctx, { id, password }) => {
+      await operators.resetPassword(id, password);
+      audit.record({ ...who(ctx), action: 'operators.reset_password', detail: { id } });
+      return null;
+    },
+
+    'operators.unlock': (ctx, { id }) => {
+      const op = operators.unlock(id);
+      audit.record({ ...who(ctx), action: 'operators.unlock', detail: { id } });
+      return op;
+    },
+
+    'settings.get': () => settings.view(),
+
+    'settings.update': (ctx, { changes }) => {
+      let keys: string[];
+      try {
+        keys = settings.update(changes, ctx.session.operator?.id ?? null);
+      } catch (e) {
+        if (e instanceof AppError) {
+          audit.record({
+            ...who(ctx),
+            action: 'settings.update',
+            outcome: 'failed',
+            detail: { keys: Object.keys(changes) },
+          });
+        }
+        throw e;
+      }
+      const shown: Record<string, unknown> = {};
+      for (const k of keys)
+        shown[k] = isSecretKey(k) ? (changes[k] === null || changes[k] === '' ? '[已清除]' : '[已更改]') : changes[k];
+      audit.record({ ...who(ctx), action: 'settings.update', detail: { changes: shown } });
+      if (keys.includes('system.log_level')) log.setLevel(settings.current()['system.log_level']);
+      deps.events.emit('settings.changed', { keys });
+      deps.events.emit('status.changed', status());
+      const restart = keys.filter((k) => settingDef(k)?.restart);
+      if (restart.length) log.info('settings: restart needed', { keys: restart });
+      return settings.view();
+    },
+
+    'audit.list': (_ctx, query) => audit.list(query),
+
+    'system.info': (): SystemInfo => {
+      const cipher = settings.view().secretStorage;
+      return {
+        version: deps.version,
+        dataDir: deps.paths.dataDir,
+        dbPath: deps.paths.dbPath,
+        logDir: deps.paths.logDir,
+        backupDir: backupDirOf(deps),
+        schemaVersion: deps.db.pragma('user_version', { simple: true }) as number,
+        secretStorage: cipher,
+      };
+    },
+
+    'system.backupNow': async (ctx) => {
+      const s = settings.current();
+      try {
+        const info = await backupDatabase(
+          deps.db,
+          backupDirOf(deps),
+          s['system.backup_keep_days'],
+          new Date(deps.now()),
+        );
+        audit.record({ ...who(ctx), action: 'system.backup', detail: { file: info.file, bytes: info.bytes } });
+        return info;
+      } catch (e) {
+        audit.record({ ...who(ctx), action: 'system.backup', outcome: 'failed' });
+        throw e;
+      }
+    },
+
+    'system.listBackups': () => listBackups(backupDirOf(deps)),
+  };
+}

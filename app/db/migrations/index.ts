@@ -1,0 +1,10 @@
+import { sql as m0001 } from './0001-foundation';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** In order; the version is the value PRAGMA user_version takes once the migration is applied. */
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: '0001-foundation', sql: m0001 }];
