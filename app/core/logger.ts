@@ -48,12 +48,11 @@ export function createFileLogger(options: FileLoggerOptions): Logger & { close()
   const rotate = () => {
     fs.closeSync(fd);
     const base = fileName.replace(/\.log$/, '');
+    fs.rmSync(path.join(options.dir, `${base}.${maxFiles}.log`), { force: true });
     for (let i = maxFiles - 1; i >= 1; i--) {
       const from = path.join(options.dir, `${base}.${i}.log`);
       if (fs.existsSync(from)) fs.renameSync(from, path.join(options.dir, `${base}.${i + 1}.log`));
     }
-    const oldest = path.join(options.dir, `${base}.${maxFiles}.log`);
-    if (fs.existsSync(oldest)) fs.rmSync(oldest);
     fs.renameSync(filePath, path.join(options.dir, `${base}.1.log`));
     fd = fs.openSync(filePath, 'a', 0o600);
     size = 0;
