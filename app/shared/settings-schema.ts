@@ -3,7 +3,8 @@ import { z } from './z';
 /**
  * The one definition of every setting: its schema, default, label and group. The database keeps
  * one row per key; an environment variable POS_<KEY> (dots and dashes as underscores, upper case)
- * overrides any of them, e.g. `pharmacy.fixmedins_code` ← POS_PHARMACY_FIXMEDINS_CODE.
+ * overrides any of them, e.g. `nhsa.base_url` ← POS_NHSA_BASE_URL; a few carry the
+ * shorter names implementers know (`pharmacy.fixmedins_code` ← POS_FIXMEDINS_CODE).
  */
 
 export type SettingKind = 'string' | 'integer' | 'boolean' | 'enum';
@@ -22,11 +23,13 @@ export interface SettingDef<S extends z.ZodType = z.ZodType> {
   choices?: ReadonlyArray<{ value: string; label: string }>;
   /** a restart is needed before the change takes effect */
   restart?: boolean;
+  /** the environment variable, when it is not derived from the key (short names implementers know) */
+  env?: string;
 }
 
 export const SETTING_GROUPS = {
   pharmacy: '药店信息',
-  insurance: '医保接口',
+  nhsa: '医保接口',
   eprescription: '电子处方',
   devices: '设备',
   trace: '追溯码',
@@ -61,6 +64,7 @@ export const SETTING_DEFS = [
   // 药店信息 — the identity the insurance center knows the pharmacy by
   def({
     key: 'pharmacy.fixmedins_code',
+    env: 'POS_FIXMEDINS_CODE',
     group: 'pharmacy',
     label: '定点医药机构编号',
     help: '医保局分配的机构编码，如 P44030500001',
@@ -75,6 +79,7 @@ export const SETTING_DEFS = [
   }),
   def({
     key: 'pharmacy.fixmedins_name',
+    env: 'POS_FIXMEDINS_NAME',
     group: 'pharmacy',
     label: '定点医药机构名称',
     kind: 'string',
@@ -83,6 +88,7 @@ export const SETTING_DEFS = [
   }),
   def({
     key: 'pharmacy.admdvs',
+    env: 'POS_ADMDVS',
     group: 'pharmacy',
     label: '就医地医保区划',
     help: '6 位行政区划代码，报文中的 mdtrtarea_admvs，如 440300',
@@ -105,10 +111,10 @@ export const SETTING_DEFS = [
     default: '',
   }),
 
-  // 医保接口
+  // 医保接口 (national platform)
   def({
-    key: 'insurance.endpoint',
-    group: 'insurance',
+    key: 'nhsa.base_url',
+    group: 'nhsa',
     label: '医保接口地址',
     help: '留空时使用内置沙箱医保中心（培训模式）',
     kind: 'string',
@@ -122,8 +128,8 @@ export const SETTING_DEFS = [
     restart: true,
   }),
   def({
-    key: 'insurance.region_profile',
-    group: 'insurance',
+    key: 'nhsa.profile',
+    group: 'nhsa',
     label: '地区接口方案',
     ...choiceEnum(['national', 'per_service'] as const, {
       national: '国家统一入口（callService）',
@@ -132,8 +138,8 @@ export const SETTING_DEFS = [
     default: 'national',
   }),
   def({
-    key: 'insurance.recer_sys_code',
-    group: 'insurance',
+    key: 'nhsa.recer_sys_code',
+    group: 'nhsa',
     label: '接收方系统代码',
     help: '由省医保局分配，河北等地为 YBXT',
     kind: 'string',
@@ -141,24 +147,24 @@ export const SETTING_DEFS = [
     default: 'YBXT',
   }),
   def({
-    key: 'insurance.infver',
-    group: 'insurance',
+    key: 'nhsa.infver',
+    group: 'nhsa',
     label: '接口版本号',
     kind: 'string',
     schema: z.string().trim().min(1, '不能为空').max(6, '不能超过 6 个字符'),
     default: 'V1.0',
   }),
   def({
-    key: 'insurance.paasid',
-    group: 'insurance',
+    key: 'nhsa.paasid',
+    group: 'nhsa',
     label: '网关 paasid',
     kind: 'string',
     schema: optionalText(64),
     default: '',
   }),
   def({
-    key: 'insurance.token',
-    group: 'insurance',
+    key: 'nhsa.token',
+    group: 'nhsa',
     label: '网关 token',
     kind: 'string',
     schema: optionalText(256),
@@ -166,8 +172,8 @@ export const SETTING_DEFS = [
     secret: true,
   }),
   def({
-    key: 'insurance.timeout_seconds',
-    group: 'insurance',
+    key: 'nhsa.timeout_seconds',
+    group: 'nhsa',
     label: '接口超时（秒）',
     kind: 'integer',
     schema: z.number().int('应为整数').min(3, '不能少于 3 秒').max(600, '不能超过 600 秒'),
@@ -416,7 +422,7 @@ export function isSecretKey(key: string): boolean {
 }
 
 export function envNameOf(key: string): string {
-  return 'POS_' + key.replace(/[.-]/g, '_').toUpperCase();
+  return byKey.get(key)?.env ?? 'POS_' + key.replace(/[.-]/g, '_').toUpperCase();
 }
 
 export function defaultSettings(): Settings {

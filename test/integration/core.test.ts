@@ -121,7 +121,7 @@ describe('the core behind the channel table', () => {
       core,
       s,
       'settings.update',
-      { changes: { 'pharmacy.fixmedins_name': '仁和大药房', 'insurance.token': 'sekret' } },
+      { changes: { 'pharmacy.fixmedins_name': '仁和大药房', 'nhsa.token': 'sekret' } },
       'settings',
     );
     const list = await call(core, s, 'audit.list', {});
@@ -138,7 +138,7 @@ describe('the core behind the channel table', () => {
       'auth.setup_admin:ok',
     ]);
     expect(rows[0]!.detail).toEqual({
-      changes: { 'pharmacy.fixmedins_name': '仁和大药房', 'insurance.token': '[已更改]' },
+      changes: { 'pharmacy.fixmedins_name': '仁和大药房', 'nhsa.token': '[已更改]' },
     });
     expect(rows[0]!.screen).toBe('settings');
     expect(JSON.stringify(rows)).not.toContain('sekret');
@@ -162,7 +162,7 @@ describe('the core behind the channel table', () => {
     const events: string[] = [];
     core.events.on((name) => events.push(name));
     const r = await call(core, s, 'settings.update', {
-      changes: { 'insurance.token': 'tok-abc', 'insurance.paasid': 'p1' },
+      changes: { 'nhsa.token': 'tok-abc', 'nhsa.paasid': 'p1' },
     });
     expect(JSON.stringify(r)).not.toContain('tok-abc');
     expect(events).toContain('settings.changed');
@@ -236,7 +236,7 @@ describe('start-up refusals', () => {
   });
 
   it('POS_DATA_DIR-style env overrides reach the core', async () => {
-    const { core } = await boot(tempDir(), { POS_PHARMACY_FIXMEDINS_NAME: '环境药房', POS_SYSTEM_WEB_PORT: '18080' });
+    const { core } = await boot(tempDir(), { POS_FIXMEDINS_NAME: '环境药房', POS_SYSTEM_WEB_PORT: '18080' });
     const st = await core.dispatcher.call(createSession('test'), 'app.status', {});
     expect(st).toMatchObject({ ok: true, value: { pharmacyName: '环境药房' } });
     expect(core.webPort()).toBe(18080);

@@ -70,10 +70,10 @@ describe('settings', () => {
     const f = coreFixture();
     f.settings.update({ 'pharmacy.admdvs': '440300', 'trace.required_for_selfpay': true }, null);
     const env = {
-      POS_PHARMACY_ADMDVS: '130100',
+      POS_ADMDVS: '130100',
       POS_TRACE_REQUIRED_FOR_SELFPAY: 'false',
       POS_GSP_NEAR_EXPIRY_MONTHS: '12',
-      POS_INSURANCE_REGION_PROFILE: 'per_service',
+      POS_NHSA_PROFILE: 'per_service',
       POS_UNRELATED: 'x',
     };
     const s = createSettingsService({ db: f.db, cipher: f.cipher, env, log: f.log });
@@ -81,16 +81,16 @@ describe('settings', () => {
       'pharmacy.admdvs': '130100',
       'trace.required_for_selfpay': false,
       'gsp.near_expiry_months': 12,
-      'insurance.region_profile': 'per_service',
+      'nhsa.profile': 'per_service',
     });
     expect(s.view().overrides).toEqual({
-      'pharmacy.admdvs': 'POS_PHARMACY_ADMDVS',
+      'pharmacy.admdvs': 'POS_ADMDVS',
       'trace.required_for_selfpay': 'POS_TRACE_REQUIRED_FOR_SELFPAY',
       'gsp.near_expiry_months': 'POS_GSP_NEAR_EXPIRY_MONTHS',
-      'insurance.region_profile': 'POS_INSURANCE_REGION_PROFILE',
+      'nhsa.profile': 'POS_NHSA_PROFILE',
     });
     // The screen cannot change what the environment decides.
-    expect(() => s.update({ 'pharmacy.admdvs': '110100' }, null)).toThrow(/POS_PHARMACY_ADMDVS/);
+    expect(() => s.update({ 'pharmacy.admdvs': '110100' }, null)).toThrow(/POS_ADMDVS/);
   });
 
   it('a malformed environment override is ignored with a warning, never a crash', () => {
@@ -120,10 +120,10 @@ describe('settings', () => {
 describe('secrets in settings', () => {
   it('are encrypted at rest and reach the view only as set / not set', () => {
     const f = coreFixture();
-    f.settings.update({ 'insurance.token': 'tok-123456', 'eprescription.sm2_private_key': 'ab'.repeat(32) }, null);
-    expect(f.settings.current()['insurance.token']).toBe('tok-123456');
+    f.settings.update({ 'nhsa.token': 'tok-123456', 'eprescription.sm2_private_key': 'ab'.repeat(32) }, null);
+    expect(f.settings.current()['nhsa.token']).toBe('tok-123456');
     const view = f.settings.view();
-    expect(view.values['insurance.token']).toEqual({ secret: true, set: true });
+    expect(view.values['nhsa.token']).toEqual({ secret: true, set: true });
     expect(view.values['eprescription.app_secret']).toEqual({ secret: true, set: false });
     expect(JSON.stringify(view)).not.toContain('tok-123456');
     const raw = f.db.prepare('SELECT scheme, ciphertext FROM secrets').all() as {
@@ -143,10 +143,10 @@ describe('secrets in settings', () => {
 
   it('an empty value or null clears a secret', () => {
     const f = coreFixture();
-    f.settings.update({ 'insurance.token': 'tok' }, null);
-    f.settings.update({ 'insurance.token': '' }, null);
-    expect(f.settings.view().values['insurance.token']).toEqual({ secret: true, set: false });
-    expect(f.settings.current()['insurance.token']).toBe('');
+    f.settings.update({ 'nhsa.token': 'tok' }, null);
+    f.settings.update({ 'nhsa.token': '' }, null);
+    expect(f.settings.view().values['nhsa.token']).toEqual({ secret: true, set: false });
+    expect(f.settings.current()['nhsa.token']).toBe('');
   });
 
   it('the key file is created with 0600 permissions and a different key cannot decrypt', () => {
@@ -161,9 +161,9 @@ describe('secrets in settings', () => {
 
   it('a secret stored under another scheme or key becomes a warning, not a crash', () => {
     const f = coreFixture();
-    f.settings.update({ 'insurance.token': 'tok' }, null);
+    f.settings.update({ 'nhsa.token': 'tok' }, null);
     const other = createSettingsService({ db: f.db, cipher: createKeyFileCipher(tempDir()), env: {}, log: f.log });
-    expect(other.view().values['insurance.token']).toEqual({ secret: true, set: false });
+    expect(other.view().values['nhsa.token']).toEqual({ secret: true, set: false });
     expect(other.view().warnings[0]).toContain('无法解密');
     const fakeSafe = createSafeStorageCipher({
       isEncryptionAvailable: () => true,
@@ -172,7 +172,7 @@ describe('secrets in settings', () => {
     });
     const desktop = createSettingsService({ db: f.db, cipher: fakeSafe, env: {}, log: f.log });
     expect(desktop.view().warnings[0]).toContain('另一种方式加密');
-    desktop.update({ 'insurance.token': 'new' }, null);
-    expect(desktop.current()['insurance.token']).toBe('new');
+    desktop.update({ 'nhsa.token': 'new' }, null);
+    expect(desktop.current()['nhsa.token']).toBe('new');
   });
 });
