@@ -1,0 +1,48 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { getPosApi, onConnectionChange, onReconnected, onServerError, setScreenProvider } from './api/pos';
+import { setConnection } from './stores/connection';
+import { screenId } from './stores/navigation';
+import { bootstrap, endSession, refreshStatus, setStatus, useSessionStore } from './stores/session';
+import { onSettingsChangedElsewhere } from './stores/settings';
+import { showToast } from './stores/toast';
+import './styles.css';
+
+setScreenProvider(() => {
+  const { status, operator } = useSessionStore.getState();
+  if (operator) return screenId();
+  return status?.firstRun ? 'setup' : 'login';
+});
+
+const pos = getPosApi();
+onConnectionChange(setConnection);
+onServerError((message) => showToast('error', message));
+onReconnected(() => {
+  // The bridge gives every connection a fresh session: whoever was logged in is logged out now.
+  const wasLoggedIn = useSessionStore.getState().operator !== null;
+  endSession();
+  if (wasLoggedIn) showToast('info', '已重新连接本机服务，请重新登录');
+  void bootstrap();
+});
+
+pos.subscribe('status.changed', (status) => setStatus(status));
+pos.subscribe('session.ended', ({ reason }) => {
+  if (!useSessionStore.getState().operator) return;
+  endSession();
+  showToast('info', reason || '登录已失效，请重新登录');
+});
+pos.subscribe('settings.changed', () => {
+  void onSettingsChangedElsewhere();
+  void refreshStatus();
+});
+
+void bootstrap();
+
+const rootElement = document.getElementById('root');
+if (!rootElement) throw new Error('index.html has no #root');
+createRoot(rootElement).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

@@ -1,0 +1,43 @@
+import type { ComponentType } from 'react';
+import type { ModuleId } from '../stores/navigation';
+import type { Role } from '../../../app/shared/roles';
+import { SettingsScreen, visibleSettingsTabs } from './settings/SettingsScreen';
+
+export interface ModuleDef {
+  id: ModuleId;
+  label: string;
+  /** F-key that opens it from anywhere in the main layout */
+  key: string;
+  /** what it will do, shown while it is not available yet */
+  summary: string;
+  /** undefined: the module is not built yet and an honest placeholder is shown */
+  component?: ComponentType;
+  /** who sees it in the navigation; everyone when absent */
+  visibleTo?: (roles: readonly Role[]) => boolean;
+}
+
+// Replace a placeholder by giving the module its component; nothing else needs to change.
+export const MODULES: readonly ModuleDef[] = [
+  {
+    id: 'sale',
+    label: '收银',
+    key: 'F1',
+    summary: '扫码录入药品、采集追溯码、读取医保凭证，完成医保或自费结算并打印小票。',
+  },
+  { id: 'inventory', label: '库存', key: 'F2', summary: '采购入库验收、批号与效期管理、近效期预警和盘点。' },
+  {
+    id: 'catalog',
+    label: '目录',
+    key: 'F3',
+    summary: '维护本店药品目录，并与医保目录对照（医保编码、限价、处方属性）。',
+  },
+  { id: 'reconcile', label: '对账', key: 'F4', summary: '按日与医保中心进行总额对账和明细对账，处理对账不平。' },
+  {
+    id: 'settings',
+    label: '设置',
+    key: 'F5',
+    summary: '药店信息、医保接口、操作员、审计日志、数据备份。',
+    component: SettingsScreen,
+    visibleTo: (roles) => visibleSettingsTabs(roles).length > 0,
+  },
+];
