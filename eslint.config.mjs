@@ -3,8 +3,28 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
-const nodeBuiltins = ['fs', 'path', 'os', 'net', 'http', 'https', 'child_process', 'crypto', 'worker_threads', 'dgram', 'tls'];
-const deviceAndDiskModules = ['better-sqlite3', 'serialport', '@serialport/*', 'ws', 'electron', 'node:*', ...nodeBuiltins];
+const nodeBuiltins = [
+  'fs',
+  'path',
+  'os',
+  'net',
+  'http',
+  'https',
+  'child_process',
+  'crypto',
+  'worker_threads',
+  'dgram',
+  'tls',
+];
+const deviceAndDiskModules = [
+  'better-sqlite3',
+  'serialport',
+  '@serialport/*',
+  'ws',
+  'electron',
+  'node:*',
+  ...nodeBuiltins,
+];
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'release/**', 'test-output/**', '.cache/**'] },
@@ -43,7 +63,10 @@ export default tseslint.config(
         {
           paths: [{ name: 'electron', message: 'app/shared must stay pure.' }],
           patterns: [
-            { group: deviceAndDiskModules, message: 'app/shared is imported by the renderer: no disk, network or devices.' },
+            {
+              group: deviceAndDiskModules,
+              message: 'app/shared is imported by the renderer: no disk, network or devices.',
+            },
             { group: ['../*', '!../shared/*'], message: 'app/shared may import only app/shared.' },
           ],
         },
@@ -63,7 +86,8 @@ export default tseslint.config(
           patterns: [
             {
               group: ['**/app/**', '!**/app/shared', '!**/app/shared/**'],
-              message: 'renderer/ may import only app/shared (pure types and helpers); everything else goes through window.pos.',
+              message:
+                'renderer/ may import only app/shared (pure types and helpers); everything else goes through window.pos.',
             },
             { group: deviceAndDiskModules, message: 'renderer/ must not touch disk, network or devices.' },
             { group: ['**/electron/**'], message: 'renderer/ must not import the shell.' },
