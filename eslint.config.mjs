@@ -97,6 +97,12 @@ export default tseslint.config(
     },
   },
   {
+    // Plain CommonJS launchers (the `npx pos` shim) run without a build step.
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['renderer/vite.config.ts'],
     languageOptions: { globals: { ...globals.node } },
     rules: { 'no-restricted-imports': 'off' },

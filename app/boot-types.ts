@@ -4,6 +4,7 @@ import type { ClientSession } from './api/session';
 import type { Logger } from './core/logger';
 import type { SecretCipher } from './core/secrets';
 import type { BackupInfo } from './shared/contract';
+import type { NhsaService } from './nhsa/service';
 
 export interface BootOptions {
   /** the data folder: database, logs, backups, key file (POS_DATA_DIR overrides the shell's default) */
@@ -32,6 +33,8 @@ export interface PosCore {
   webPort(): number;
   /** writes today's online backup and prunes old ones (also run daily by the timer) */
   runBackup(): Promise<BackupInfo>;
+  /** the insurance service (client, journal, reversals, sandbox); null when it could not start */
+  readonly nhsa: NhsaService | null;
   /** a UI went away (window closed, socket dropped): log its operator out */
   endSession(session: ClientSession): Promise<void>;
   close(): Promise<void>;

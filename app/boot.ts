@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import type { BootOptions, PosCore } from './boot-types';
 import { createDispatcher, type Dispatcher } from './api/dispatch';
 import { PosEventBus } from './api/events';
-import { backupDirOf, createHandlers, insuranceBackendState } from './api/handlers';
+import { backupDirOf, createHandlers } from './api/handlers';
+import { backendState, nhsaStatus } from './api/nhsa-handlers';
+import { createNhsaService, toNhsaOperator, type NhsaService } from './nhsa/service';
 import type { ClientSession } from './api/session';
 import { createAuditLog } from './auth/audit';
 import { createOperatorService } from './auth/operators';
@@ -10,7 +12,7 @@ import { createFileLogger, createMemoryLogger, type Logger } from './core/logger
 import { dataPaths } from './core/paths';
 import { createKeyFileCipher } from './core/secrets';
 import { backupDatabase, hasBackupFor } from './db/backup';
-import { openDatabase, type Db } from './db/connection';
+import { openDatabase, startCheckpointTimer, type Db } from './db/connection';
 import { migrate } from './db/migrate';
 import { MIGRATIONS } from './db/migrations';
 import { createSettingsService } from './settings/settings-service';
@@ -56,6 +58,28 @@ export async function bootCore(opts: BootOptions): Promise<PosCore> {
     log.setLevel(settings.current()['system.log_level']);
     const operators = createOperatorService(db, () => now().getTime());
     const audit = createAuditLog(db, () => now().getTime());
+
+    // The insurance side starts after the database; a failure here leaves the rest of the till usable.
+    let nhsa: NhsaService | null = null;
+    try {
+      nhsa = await createNhsaService({
+        db,
+        log,
+        settings,
+        dataDir: paths.dataDir,
+        now,
+        operatorById: (id) => {
+          const op = operators.sessionOf(id);
+          return op ? toNhsaOperator(op) : null;
+        },
+        onChange: () => events.emit('nhsa.changed', nhsaStatus(nhsa, null)),
+      });
+      nhsa.recoverAfterCrash();
+      if (opts.shell !== 'cli') nhsa.reversals.start();
+    } catch (e) {
+      log.error('boot: insurance service could not start', { error: e });
+    }
+
     const handlers = createHandlers({
       db,
       paths,
@@ -67,6 +91,7 @@ export async function bootCore(opts: BootOptions): Promise<PosCore> {
       operators,
       audit,
       now: () => now().getTime(),
+      nhsa,
     });
     const dispatcher = createDispatcher({
       handlers,
@@ -88,7 +113,7 @@ export async function bootCore(opts: BootOptions): Promise<PosCore> {
       schema: migration.to,
       migrated: migration.applied,
       secretStorage: cipher.scheme,
-      insurance: insuranceBackendState().kind,
+      insurance: backendState(nhsa).kind,
       ms: Math.round(performance.now() - started),
     });
 
@@ -96,6 +121,9 @@ export async function bootCore(opts: BootOptions): Promise<PosCore> {
     const runBackup = () =>
       backupDatabase(openDb, backupDirOf({ settings, paths }), settings.current()['system.backup_keep_days'], now());
     const timers: NodeJS.Timeout[] = [];
+    const stopCheckpoints = startCheckpointTimer(openDb, 30_000, (e) =>
+      log.warn('db: checkpoint failed', { error: e }),
+    );
     if (opts.scheduleBackups) {
       const check = () => {
         if (hasBackupFor(backupDirOf({ settings, paths }), now())) return;
@@ -122,8 +150,11 @@ export async function bootCore(opts: BootOptions): Promise<PosCore> {
       fatal: null,
       webPort: () => settings.current()['system.web_port'],
       runBackup,
+      nhsa,
       async endSession(session: ClientSession) {
         if (closed || !session.operator) return;
+        const op = session.operator;
+        await nhsa?.signOut(toNhsaOperator(op)).catch((e: unknown) => log.error('nhsa: sign-out failed', { error: e }));
         audit.record({
           operatorId: session.operator.id,
           operatorName: session.operator.username,
@@ -136,7 +167,9 @@ export async function bootCore(opts: BootOptions): Promise<PosCore> {
         if (closed) return;
         closed = true;
         timers.forEach((t) => clearTimeout(t));
+        stopCheckpoints();
         log.info('boot: core closing');
+        await nhsa?.close().catch((e: unknown) => log.error('nhsa: close failed', { error: e }));
         openDb.close();
         log.close?.();
       },
@@ -172,7 +205,7 @@ function failedCore(
             version: opts.version,
             firstRun: false,
             trainingMode: false,
-            insurance: insuranceBackendState(),
+            insurance: { kind: 'none', label: '未连接医保：程序未能启动' },
             pharmacyName: '',
             fatal,
             warnings: [],
@@ -190,6 +223,7 @@ function failedCore(
     fatal,
     webPort: () => Number(opts.env?.POS_SYSTEM_WEB_PORT ?? 0) || 0,
     runBackup: () => Promise.reject(new AppError('DB_UNAVAILABLE', fatal.message)),
+    nhsa: null,
     endSession: async () => undefined,
     close: async () => log.close?.(),
   };

@@ -1,4 +1,5 @@
-import type { AppStatus, InsuranceBackendState, SystemInfo } from '../shared/contract';
+import path from 'node:path';
+import type { AppStatus, SessionOperator, SystemInfo } from '../shared/contract';
 import { AppError } from '../shared/errors';
 import { isSecretKey, settingDef } from '../shared/settings-schema';
 import type { AuditLog } from '../auth/audit';
@@ -11,6 +12,8 @@ import { backupDatabase, listBackups } from '../db/backup';
 import type { Db } from '../db/connection';
 import type { PosEventBus } from './events';
 import type { HandlerContext, Handlers } from './dispatch';
+import { backendState, createNhsaHandlers, nhsaStatus } from './nhsa-handlers';
+import { toNhsaOperator, type NhsaService } from '../nhsa/service';
 
 export interface HandlerDeps {
   db: Db;
@@ -23,11 +26,8 @@ export interface HandlerDeps {
   operators: OperatorService;
   audit: AuditLog;
   now: () => number;
-}
-
-/** Until the insurance protocol lands the app runs without a backend, and says so. */
-export function insuranceBackendState(): InsuranceBackendState {
-  return { kind: 'none', label: '未连接医保：医保接口模块尚未开通，当前只能使用非医保功能' };
+  /** null when the insurance service could not start (the rest of the app still works) */
+  nhsa: NhsaService | null;
 }
 
 export function backupDirOf(deps: Pick<HandlerDeps, 'settings' | 'paths'>): string {
@@ -43,9 +43,26 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     screen: ctx.screen,
   });
 
+  /** 9001 right after login, in the background, so the first sale does not wait for it. */
+  const signInSoon = (op: SessionOperator) => {
+    if (!deps.nhsa) return;
+    deps.nhsa
+      .signIn(toNhsaOperator(op))
+      .then((r) => {
+        if (r.kind !== 'ok') log.warn('nhsa: sign-in at login failed', { operatorId: op.id, kind: r.kind });
+        deps.events.emit('nhsa.changed', nhsaStatus(deps.nhsa, op));
+      })
+      .catch((e: unknown) => log.error('nhsa: sign-in at login crashed', { error: e }));
+  };
+  const signOutSoon = (op: SessionOperator) => {
+    deps.nhsa
+      ?.signOut(toNhsaOperator(op))
+      .catch((e: unknown) => log.error('nhsa: sign-out at logout crashed', { error: e }));
+  };
+
   const status = (): AppStatus => {
     const s = settings.current();
-    const insurance = insuranceBackendState();
+    const insurance = backendState(deps.nhsa);
     return {
       version: deps.version,
       firstRun: operators.count() === 0,
@@ -83,6 +100,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
           screen: ctx.screen,
         });
         log.info('auth: login', { operatorId: outcome.operator.id, session: ctx.session.id });
+        signInSoon(outcome.operator);
         return outcome.operator;
       }
       const base = {
@@ -107,6 +125,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
     'auth.logout': (ctx) => {
       audit.record({ ...who(ctx), action: 'auth.logout' });
+      signOutSoon(ctx.session.operator!);
       ctx.session.operator = null;
       return null;
     },
@@ -216,5 +235,12 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
 
     'system.listBackups': () => listBackups(backupDirOf(deps)),
+
+    ...createNhsaHandlers({
+      nhsa: deps.nhsa,
+      audit,
+      exportDir: path.join(deps.paths.dataDir, 'exports'),
+      now: deps.now,
+    }),
   };
 }

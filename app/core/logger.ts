@@ -58,9 +58,12 @@ export function createFileLogger(options: FileLoggerOptions): Logger & { close()
     size = 0;
   };
 
+  let closed = false;
   const sink: Sink = {
     level: LEVELS[options.level ?? 'info'],
     write(line, level) {
+      // Background work finishing after shutdown must not crash on a closed file.
+      if (closed) return;
       const bytes = Buffer.byteLength(line);
       if (size > 0 && size + bytes > maxBytes) rotate();
       fs.writeSync(fd, line);
@@ -73,6 +76,7 @@ export function createFileLogger(options: FileLoggerOptions): Logger & { close()
   return Object.assign(logger, {
     filePath,
     close() {
+      closed = true;
       try {
         fs.closeSync(fd);
       } catch {

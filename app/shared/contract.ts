@@ -40,8 +40,65 @@ export interface OperatorSummary extends SessionOperator {
 
 export type InsuranceBackendState =
   | { kind: 'none'; label: string }
-  | { kind: 'sandbox'; label: string }
-  | { kind: 'remote'; label: string; endpoint: string };
+  | { kind: 'sandbox'; label: string; healthy: boolean }
+  | { kind: 'remote'; label: string; endpoint: string; healthy: boolean };
+
+export type NhsaCallKind = 'ok' | 'business_error' | 'not_sent' | 'unknown';
+
+export interface NhsaStatus {
+  backend: InsuranceBackendState;
+  /** this operator holds a live 9001 sign-in */
+  signedIn: boolean;
+  pendingReversals: number;
+  lastCall: { kind: NhsaCallKind; at: string; error: string | null } | null;
+}
+
+export interface NhsaJournalRow {
+  id: number;
+  msgid: string;
+  infno: string;
+  infname: string;
+  opter: string;
+  startedAt: string;
+  durationMs: number | null;
+  outcome: 'pending' | NhsaCallKind;
+  infcode: string | null;
+  errMsg: string | null;
+  request: unknown;
+  response: unknown;
+  warnings: string[];
+  source: string;
+}
+
+export interface NhsaReversalRow {
+  omsgid: string;
+  oinfno: string;
+  state: 'pending' | 'done';
+  reason: 'unknown_outcome' | 'manual' | 'crash_recovery';
+  attempts: number;
+  nextAttemptAt: string;
+  lastError: string | null;
+  createdAt: string;
+  doneAt: string | null;
+}
+
+export interface PharmacyInfoRow {
+  fixmedins_code: string;
+  fixmedins_name: string;
+  fixmedins_type: string;
+  uscc: string | null;
+  hosp_lv: string | null;
+}
+
+export interface PractitionerRow {
+  prac_psn_code: string;
+  prac_psn_name: string;
+  prac_psn_type: string;
+  prac_cert_no: string | null;
+  certno: string;
+  begntime: string | null;
+  endtime: string | null;
+}
 
 export interface AppStatus {
   version: string;
@@ -194,6 +251,57 @@ export const CHANNELS = {
   'system.info': channel<SystemInfo>()(empty, ['admin']),
   'system.backupNow': channel<BackupInfo>()(empty, ['admin', 'manager']),
   'system.listBackups': channel<BackupInfo[]>()(empty, ['admin', 'manager']),
+
+  'nhsa.status': channel<NhsaStatus>()(empty, 'authenticated'),
+  'nhsa.signIn': channel<NhsaStatus>()(empty, 'authenticated'),
+  'nhsa.journal': channel<{ rows: NhsaJournalRow[]; total: number }>()(
+    z
+      .object({
+        from: isoDateTime.optional(),
+        to: isoDateTime.optional(),
+        infno: z
+          .string()
+          .regex(/^[0-9A-Z]{4,6}$/, '交易编号格式不正确')
+          .optional(),
+        outcome: z.enum(['pending', 'ok', 'business_error', 'not_sent', 'unknown']).optional(),
+        msgid: z.string().max(30).optional(),
+        limit: z.number().int().min(1).max(500).default(50),
+        offset: z.number().int().min(0).default(0),
+      })
+      .strict(),
+    ['admin', 'manager'],
+  ),
+  'nhsa.journalExport': channel<{ path: string; rows: number }>()(
+    z.object({ from: isoDateTime.optional(), to: isoDateTime.optional() }).strict(),
+    ['admin'],
+  ),
+  'nhsa.reversals': channel<NhsaReversalRow[]>()(z.object({ state: z.enum(['pending', 'done']).optional() }).strict(), [
+    'admin',
+    'manager',
+  ]),
+  'nhsa.reverse': channel<NhsaReversalRow>()(
+    z.object({ msgid: z.string().trim().min(1, '请输入原交易的报文ID').max(30) }).strict(),
+    ['admin'],
+  ),
+  'nhsa.pharmacyInfo': channel<PharmacyInfoRow[]>()(
+    z
+      .object({
+        fixmedins_code: z.string().trim().max(30).optional(),
+        fixmedins_name: z.string().trim().max(200).optional(),
+      })
+      .strict(),
+    ['admin'],
+  ),
+  'nhsa.practitioners': channel<PractitionerRow[]>()(
+    z
+      .object({
+        prac_psn_type: z.enum(['1', '2', '3', '4']).default('3'),
+        prac_psn_name: z.string().trim().max(50).optional(),
+        prac_psn_code: z.string().trim().max(20).optional(),
+      })
+      .strict(),
+    ['admin', 'manager', 'pharmacist'],
+  ),
 } as const;
 
 export type ChannelName = keyof typeof CHANNELS;
@@ -207,12 +315,18 @@ export type ChannelOutput<C extends ChannelName> =
 /** Events pushed from main to the renderer. */
 export interface PosEvents {
   'settings.changed': { keys: string[] };
+  'nhsa.changed': NhsaStatus;
   'status.changed': AppStatus;
   /** this session was ended in main (operator disabled, logout elsewhere) */
   'session.ended': { reason: string };
 }
 export type PosEventName = keyof PosEvents;
-export const EVENT_NAMES: readonly PosEventName[] = ['settings.changed', 'status.changed', 'session.ended'];
+export const EVENT_NAMES: readonly PosEventName[] = [
+  'settings.changed',
+  'status.changed',
+  'session.ended',
+  'nhsa.changed',
+];
 
 /** Prefix for every IPC channel; the preload lets nothing else through. */
 export const IPC_PREFIX = 'pos:';

@@ -18,6 +18,9 @@ export const ERROR_CODES = [
   'SETTINGS_INVALID',
   'DB_UNAVAILABLE',
   'BACKUP_FAILED',
+  'NHSA_REFUSED',
+  'NHSA_NOT_SENT',
+  'NHSA_UNKNOWN',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -180,6 +180,23 @@ export const SETTING_DEFS = [
     default: 30,
   }),
 
+  def({
+    key: 'nhsa.timeout_overrides',
+    group: 'nhsa',
+    label: '按交易设置超时',
+    help: '如 2102=60,9102=300（交易编号=秒，逗号分隔）；未列出的交易使用上面的超时',
+    kind: 'string',
+    schema: z
+      .string()
+      .trim()
+      .max(500, '不能超过 500 个字符')
+      .regex(
+        /^$|^\s*[0-9A-Z]{4,6}\s*=\s*\d{1,3}\s*(,\s*[0-9A-Z]{4,6}\s*=\s*\d{1,3}\s*)*$/,
+        '格式应为 交易编号=秒，用逗号分隔，如 2102=60,9102=300',
+      ),
+    default: '',
+  }),
+
   // 电子处方
   def({
     key: 'eprescription.endpoint',
@@ -412,6 +429,16 @@ export type Settings = { [K in SettingKey]: z.output<DefOf<K>['schema']> };
 export const SETTING_KEYS: readonly SettingKey[] = SETTING_DEFS.map((d) => d.key);
 
 const byKey = new Map<string, SettingDef>(SETTING_DEFS.map((d) => [d.key, d as SettingDef]));
+
+/** "2102=60, 9102=300" → { '2102': 60, '9102': 300 }, each clamped to 3–600 s. */
+export function parseTimeoutOverrides(text: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const part of text.split(',')) {
+    const m = /^\s*([0-9A-Z]{4,6})\s*=\s*(\d{1,3})\s*$/.exec(part);
+    if (m) out[m[1]!] = Math.min(600, Math.max(3, Number(m[2])));
+  }
+  return out;
+}
 
 export function settingDef(key: string): SettingDef | undefined {
   return byKey.get(key);

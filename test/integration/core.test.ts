@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { bootCore, type PosCore } from '../../app/boot';
 import { createSession, type ClientSession } from '../../app/api/session';
 import { openDatabase } from '../../app/db/connection';
+import { MIGRATIONS } from '../../app/db/migrations';
 import { tempDir } from '../support/tmp';
 
 async function boot(dir = tempDir(), env: NodeJS.ProcessEnv = {}) {
@@ -28,14 +29,14 @@ async function withAdmin() {
 }
 
 describe('the core behind the channel table', () => {
-  it('starts on an empty folder in first-run state, without an insurance backend, and says so', async () => {
+  it('starts on an empty folder in first-run state, in training mode against the built-in sandbox center', async () => {
     const { core } = await boot();
     const r = await call(core, createSession('test'), 'app.status');
     expect(r).toMatchObject({
       ok: true,
-      value: { firstRun: true, fatal: null, trainingMode: false, insurance: { kind: 'none' } },
+      value: { firstRun: true, fatal: null, trainingMode: true, insurance: { kind: 'sandbox' } },
     });
-    if (r.ok) expect((r.value as { insurance: { label: string } }).insurance.label).toContain('未连接医保');
+    if (r.ok) expect((r.value as { insurance: { label: string } }).insurance.label).toContain('培训模式');
     await core.close();
   });
 
@@ -178,7 +179,10 @@ describe('the core behind the channel table', () => {
     const list = await call(core, s, 'system.listBackups');
     expect(list.ok && (list.value as unknown[]).length).toBe(1);
     const info = await call(core, s, 'system.info');
-    expect(info).toMatchObject({ ok: true, value: { dataDir: dir, schemaVersion: 1, backupDir: target } });
+    expect(info).toMatchObject({
+      ok: true,
+      value: { dataDir: dir, schemaVersion: MIGRATIONS.length, backupDir: target },
+    });
     await core.close();
   });
 

@@ -1,4 +1,5 @@
 import { sql as m0001 } from './0001-foundation';
+import { sql as m0002 } from './0002-nhsa-journal';
 
 export interface Migration {
   version: number;
@@ -7,4 +8,7 @@ export interface Migration {
 }
 
 /** In order; the version is the value PRAGMA user_version takes once the migration is applied. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: '0001-foundation', sql: m0001 }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: '0001-foundation', sql: m0001 },
+  { version: 2, name: '0002-nhsa-journal', sql: m0002 },
+];

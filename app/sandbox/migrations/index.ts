@@ -1,0 +1,5 @@
+import type { Migration } from '../../db/migrations';
+import { sql as m0001 } from './0001-sandbox';
+
+/** The sandbox center's own schema history, in order; applied by the core's migrate(). */
+export const SANDBOX_MIGRATIONS: readonly Migration[] = [{ version: 1, name: '0001-sandbox', sql: m0001 }];
