@@ -86,6 +86,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       audit.record({ operatorId: op.id, operatorName: op.username, action: 'auth.setup_admin', screen: ctx.screen });
       audit.record({ operatorId: op.id, operatorName: op.username, action: 'auth.login', screen: ctx.screen });
       deps.events.emit('status.changed', status());
+      signInSoon(op);
       return op;
     },
 

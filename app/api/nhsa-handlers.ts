@@ -10,6 +10,7 @@ import type {
   SessionOperator,
 } from '../shared/contract';
 import { AppError } from '../shared/errors';
+import { maskIdNumber } from '../shared/mask';
 import type { AuditLog } from '../auth/audit';
 import type { JournalRow } from '../nhsa/journal';
 import { interfaceSpec } from '../nhsa/registry';

@@ -81,6 +81,7 @@ export interface NhsaClientDeps {
 const MAX_JSON_REPLY = 8 * 1024 * 1024;
 const MAX_FILE_REPLY = 512 * 1024 * 1024;
 const CONNECT_TIMEOUT_MS = 10_000;
+const MSGID_MAX = 30;
 
 function findPsnNo(input: unknown): string | null {
   if (!input || typeof input !== 'object') return null;
@@ -113,6 +114,10 @@ function conditionalProblems(spec: InterfaceSpec, input: Record<string, unknown>
 function configProblems(c: NhsaConfig): string | null {
   if (!c.baseUrl) return '未配置医保接口地址';
   if (!c.fixmedinsCode) return '未设置定点医药机构编号（设置 → 药店信息）';
+  // msgid = code + yyyyMMddHHmmss + 4 digits, C 30 (transport.md §1): a longer code cannot make one.
+  if (c.fixmedinsCode.length + 18 > MSGID_MAX) {
+    return `定点医药机构编号 ${c.fixmedinsCode} 过长：报文ID（机构编号+14位时间+4位顺序号）不能超过 ${MSGID_MAX} 位，请核对机构编号（设置 → 药店信息）`;
+  }
   if (!c.admdvs) return '未设置就医地医保区划（设置 → 药店信息）';
   return null;
 }
@@ -227,7 +232,9 @@ export function createNhsaClient(deps: NhsaClientDeps) {
     // The call is on disk before a single byte leaves: a crash from here on is recoverable.
     const critical = spec.reversible === true;
     const msgid = durably(critical, () =>
-      beginCall({
+      // IMMEDIATE: the msgid sequence is read then written; as a deferred transaction, a write by
+      // another process on the same file (the CLI, a second till) made it fail with SQLITE_BUSY.
+      beginCall.immediate({
         msgid: '',
         infno,
         operatorId: ctx.operator.id,
@@ -266,7 +273,7 @@ export function createNhsaClient(deps: NhsaClientDeps) {
         ? { msgid, infno, psnNo, insuplcAdmdvs: ctx.insuplcAdmdvs ?? null, operatorId: ctx.operator.id }
         : null;
     durably(critical, () =>
-      completeCall(
+      completeCall.immediate(
         msgid,
         {
           finishedAt: now().getTime(),
@@ -343,6 +350,15 @@ function interpret(spec: InterfaceSpec, msgid: string, o: TransportOutcome): Nhs
   const infno = spec.infno;
   if (o.kind === 'not_sent') return { kind: 'not_sent', infno, msgid, reason: o.reason };
   if (o.kind === 'unknown') return { kind: 'unknown', infno, msgid, reason: o.reason };
+  if (o.status === 401 || o.status === 403) {
+    // The gateway authenticates before it forwards anything: the business service never saw it.
+    return {
+      kind: 'not_sent',
+      infno,
+      msgid,
+      reason: `医保网关拒绝访问（HTTP ${o.status}）：${gatewayMessage(o.body)}。请检查 paasid、token 和本机时间`,
+    };
+  }
   if (o.status !== 200) {
     return { kind: 'unknown', infno, msgid, reason: `医保中心返回 HTTP ${o.status}，交易结果未知` };
   }
@@ -379,6 +395,17 @@ function interpret(spec: InterfaceSpec, msgid: string, o: TransportOutcome): Nhs
   const warnings = checkOutput(spec, output, CODESETS).map((p) => `${p.path}: ${p.en}`);
   if (typeof r.warn_msg === 'string' && r.warn_msg.trim()) warnings.unshift(`warn_msg: ${r.warn_msg.trim()}`);
   return { kind: 'ok', infno, msgid, output, warnings };
+}
+
+function gatewayMessage(body: Buffer): string {
+  try {
+    const j = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+    const m = j.msg ?? j.message ?? j.err_msg;
+    if (typeof m === 'string' && m.trim()) return m.trim().slice(0, 200);
+  } catch {
+    /* not JSON: fall through */
+  }
+  return body.toString('utf8').replace(/\s+/g, ' ').slice(0, 120) || '无说明';
 }
 
 function responseForJournal(o: TransportOutcome): unknown {

@@ -104,14 +104,18 @@ export function createReversalQueue(deps: ReversalDeps) {
 
   /** Works through every due row once; concurrent callers share the same pass. */
   function drain(): Promise<void> {
-    running ??= (async () => {
-      try {
-        for (const r of due.all(now().getTime()) as Record<string, unknown>[]) await attempt(toRow(r));
-      } finally {
-        running = null;
-      }
+    if (running) return running;
+    const pass = (async () => {
+      for (const r of due.all(now().getTime()) as Record<string, unknown>[]) await attempt(toRow(r));
     })();
-    return running;
+    // Cleared once the pass settles. (A pass with nothing due settles synchronously; clearing it
+    // from inside, before `running` was even assigned, used to leave a settled pass in place for good.)
+    running = pass;
+    const clear = () => {
+      if (running === pass) running = null;
+    };
+    pass.then(clear, clear);
+    return pass;
   }
 
   function schedule(delayMs?: number): void {

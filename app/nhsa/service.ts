@@ -216,8 +216,21 @@ export async function createNhsaService(deps: NhsaServiceDeps) {
     config,
     connection,
     recoverAfterCrash,
-    signIn: (op: NhsaOperator, source?: string) => track(signins.signIn(client, op, source).then((r) => (note(r), r))),
-    signOut: (op: NhsaOperator, source?: string) => track(signins.signOut(client, op, source)),
+    signIn: (op: NhsaOperator, source?: string) =>
+      track(
+        signins.signIn(client, op, source).then((r) => {
+          note(r);
+          deps.onChange?.();
+          return r;
+        }),
+      ),
+    signOut: (op: NhsaOperator, source?: string) =>
+      track(
+        signins.signOut(client, op, source).then((r) => {
+          deps.onChange?.();
+          return r;
+        }),
+      ),
     /** 9002 for everyone still signed in, bounded so a dead network cannot hold the app open. */
     async signOutAll(limitMs = 5000): Promise<void> {
       const ops = signins

@@ -315,6 +315,8 @@ export type ChannelOutput<C extends ChannelName> =
 /** Events pushed from main to the renderer. */
 export interface PosEvents {
   'settings.changed': { keys: string[] };
+  /** the insurance side changed (connection, sign-ins, reversal queue); `signedIn` is not per
+   * operator here — a window that shows it asks nhsa.status for its own operator */
   'nhsa.changed': NhsaStatus;
   'status.changed': AppStatus;
   /** this session was ended in main (operator disabled, logout elsewhere) */

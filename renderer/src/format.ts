@@ -41,3 +41,29 @@ export function isFuture(iso: string | null | undefined, now = Date.now()): bool
   const t = new Date(iso).getTime();
   return !Number.isNaN(t) && t > now;
 }
+
+/** Indented JSON for reading a message in full; text that is not JSON is shown as it is. */
+export function prettyJson(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') {
+    try {
+      return JSON.stringify(JSON.parse(value), null, 2);
+    } catch {
+      return value;
+    }
+  }
+  try {
+    return JSON.stringify(value, null, 2);
+  } catch {
+    return String(value);
+  }
+}
+
+/** 85 ms, 1.2 s, 2 分 5 秒; "—" while unknown. */
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const s = Math.round(ms / 1000);
+  return `${Math.floor(s / 60)} 分 ${s % 60} 秒`;
+}

@@ -4,6 +4,7 @@ import { App } from './App';
 import { getPosApi, onConnectionChange, onReconnected, onServerError, setScreenProvider } from './api/pos';
 import { setConnection } from './stores/connection';
 import { screenId } from './stores/navigation';
+import { onNhsaChanged, refreshNhsaStatus } from './stores/nhsa';
 import { bootstrap, endSession, refreshStatus, setStatus, useSessionStore } from './stores/session';
 import { onSettingsChangedElsewhere } from './stores/settings';
 import { showToast } from './stores/toast';
@@ -26,9 +27,20 @@ onReconnected(() => {
   void bootstrap();
 });
 
-pos.subscribe('status.changed', (status) => setStatus(status));
+const loggedIn = () => useSessionStore.getState().operator !== null;
+
+pos.subscribe('status.changed', (status) => {
+  setStatus(status);
+  if (loggedIn()) void refreshNhsaStatus();
+});
+pos.subscribe('nhsa.changed', (shared) => {
+  if (loggedIn()) onNhsaChanged(shared);
+  // The login screen's status bar shows the insurance state too.
+  const status = useSessionStore.getState().status;
+  if (status) setStatus({ ...status, insurance: shared.backend });
+});
 pos.subscribe('session.ended', ({ reason }) => {
-  if (!useSessionStore.getState().operator) return;
+  if (!loggedIn()) return;
   endSession();
   showToast('info', reason || '登录已失效，请重新登录');
 });

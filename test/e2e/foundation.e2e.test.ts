@@ -142,10 +142,9 @@ describe('browser mode foundation', () => {
     expect(operatorText).toContain(ADMIN.displayName);
     expect(operatorText).toContain('管理员');
 
-    // No insurance backend yet: either the training strip or the "not available" label must say so.
-    const insurance = await page.getByTestId('status-insurance').innerText();
-    const training = await page.getByTestId('training-banner').isVisible();
-    expect(training || /未连接|尚未开通/.test(insurance)).toBe(true);
+    // No endpoint configured: training mode with the built-in sandbox center, said in the status bar and the banner.
+    expect(await page.getByTestId('status-insurance').innerText()).toContain('培训模式：内置沙箱医保中心');
+    expect(await page.getByTestId('training-banner').isVisible()).toBe(true);
     expect(await page.getByTestId('status-shell').innerText()).toBe('浏览器模式');
 
     await expect.poll(() => page.getByTestId('placeholder-sale').isVisible()).toBe(true);

@@ -81,6 +81,18 @@ export function errorMessage(e: unknown): string {
   return '操作失败：程序出现意外错误';
 }
 
+/** A refusal kept for display: the code decides how it looks (an insurance refusal is not a crash). */
+export interface Failure {
+  code: ErrorCode;
+  message: string;
+  fields: FieldProblem[];
+}
+
+export function toFailure(e: unknown): Failure {
+  if (e instanceof PosError) return { code: e.code, message: e.message, fields: e.fields };
+  return { code: 'INTERNAL', message: errorMessage(e), fields: [] };
+}
+
 let screenProvider: () => string = () => 'app';
 
 /** The audit log records which screen a call came from; the app tells us how to find out. */

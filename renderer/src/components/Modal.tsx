@@ -8,13 +8,15 @@ interface ModalProps {
   dismissable?: boolean;
   testId?: string;
   wide?: boolean;
+  /** a full-height panel at the right edge, for reading details beside the list */
+  drawer?: boolean;
 }
 
 /**
  * A native modal <dialog>: the browser traps focus, makes the page behind inert and turns Esc into
  * 'cancel', which is cheaper and more reliable than re-implementing all of that.
  */
-export function Modal({ title, onClose, children, dismissable = true, testId, wide }: ModalProps) {
+export function Modal({ title, onClose, children, dismissable = true, testId, wide, drawer }: ModalProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const forced = !dismissable;
@@ -33,7 +35,7 @@ export function Modal({ title, onClose, children, dismissable = true, testId, wi
   return (
     <dialog
       ref={ref}
-      className={wide ? 'modal modal-wide' : 'modal'}
+      className={['modal', wide ? 'modal-wide' : '', drawer ? 'modal-drawer' : ''].filter(Boolean).join(' ')}
       aria-labelledby={titleId}
       data-testid={testId}
       onCancel={(e) => {

@@ -1,5 +1,7 @@
 import { dismissToast, useToastStore } from '../stores/toast';
 
+const ALERT_KINDS = new Set(['error', 'refused', 'not-sent', 'unknown']);
+
 export function Toasts() {
   const toasts = useToastStore((s) => s.toasts);
   return (
@@ -8,10 +10,14 @@ export function Toasts() {
         <div
           key={t.id}
           className={`toast toast-${t.kind}`}
-          role={t.kind === 'error' ? 'alert' : 'status'}
+          role={ALERT_KINDS.has(t.kind) ? 'alert' : 'status'}
           data-testid="toast"
+          data-kind={t.kind}
         >
-          <span>{t.text}</span>
+          <span>
+            {t.title ? <strong className="toast-title">{t.title}</strong> : null}
+            {t.text}
+          </span>
           <button type="button" className="toast-close" aria-label="关闭提示" onClick={() => dismissToast(t.id)}>
             ×
           </button>

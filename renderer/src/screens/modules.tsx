@@ -36,7 +36,7 @@ export const MODULES: readonly ModuleDef[] = [
     id: 'settings',
     label: '设置',
     key: 'F5',
-    summary: '药店信息、医保接口、操作员、审计日志、数据备份。',
+    summary: '药店信息、医保接口、操作员、审计日志、数据备份、医保接口日志与冲正队列。',
     component: SettingsScreen,
     visibleTo: (roles) => visibleSettingsTabs(roles).length > 0,
   },

@@ -1,7 +1,8 @@
 import { create } from 'zustand';
 
 export type ModuleId = 'sale' | 'inventory' | 'catalog' | 'reconcile' | 'settings';
-export type SettingsTab = 'general' | 'operators' | 'audit' | 'backup' | 'system';
+export type SettingsTab =
+  'general' | 'operators' | 'audit' | 'backup' | 'system' | 'nhsa-journal' | 'nhsa-reversals' | 'practitioners';
 
 interface NavigationState {
   screen: ModuleId;
@@ -18,6 +19,11 @@ export function goTo(screen: ModuleId): void {
 
 export function setSettingsTab(settingsTab: SettingsTab): void {
   useNavigationStore.setState({ settingsTab });
+}
+
+/** Straight to one settings tab from anywhere (the status bar's 待冲正 item). */
+export function openSettingsTab(settingsTab: SettingsTab): void {
+  useNavigationStore.setState({ screen: 'settings', settingsTab });
 }
 
 export function resetNavigation(): void {

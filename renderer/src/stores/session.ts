@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import type { AppStatus, SessionOperator } from '../../../app/shared/contract';
 import { call, errorMessage } from '../api/pos';
 import { resetNavigation } from './navigation';
+import { refreshNhsaStatus, signInIfNeeded } from './nhsa';
 import { resetDomainStores } from './reset';
 
 interface SessionState {
@@ -38,6 +39,7 @@ export async function bootstrap(): Promise<void> {
     const operator = await call('auth.session', {});
     if (gen !== bootGeneration) return;
     set({ status, operator, loading: false });
+    if (operator) void refreshNhsaStatus();
   } catch (e) {
     if (gen !== bootGeneration) return;
     set({ loading: false, bootError: errorMessage(e) });
@@ -67,6 +69,7 @@ export async function login(username: string, password: string): Promise<void> {
 export async function setupAdmin(input: { username: string; displayName: string; password: string }): Promise<void> {
   const operator = await call('auth.setupAdmin', input);
   startSession(operator);
+  void signInIfNeeded();
 }
 
 function startSession(operator: SessionOperator) {
@@ -74,6 +77,8 @@ function startSession(operator: SessionOperator) {
   resetNavigation();
   set({ operator });
   void refreshStatus();
+  // Login signs in with the insurance center in the background; 'nhsa.changed' says when it is done.
+  void refreshNhsaStatus();
 }
 
 export async function logout(): Promise<void> {

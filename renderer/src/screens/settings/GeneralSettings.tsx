@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { Fragment, useEffect } from 'react';
 import {
   SETTING_DEFS,
   SETTING_GROUPS,
@@ -7,8 +7,9 @@ import {
   type SettingKey,
   type SettingsViewValue,
 } from '../../../../app/shared/settings-schema';
+import { canUse } from '../../access';
 import { ErrorMessage } from '../../components/Field';
-import { refreshStatus } from '../../stores/session';
+import { refreshStatus, useSessionStore } from '../../stores/session';
 import {
   computeChanges,
   discardDraft,
@@ -20,6 +21,7 @@ import {
   type DraftValue,
 } from '../../stores/settings';
 import { showToast } from '../../stores/toast';
+import { PharmacyInfoLookup } from './PharmacyInfoLookup';
 
 const DEFS = SETTING_DEFS as readonly SettingDef[];
 
@@ -38,6 +40,8 @@ export function GeneralSettings() {
   const draft = useSettingsStore((s) => s.draft);
   const formError = useSettingsStore((s) => s.formError);
   const saving = useSettingsStore((s) => s.saving);
+  const roles = useSessionStore((s) => s.operator?.roles);
+  const canLookUpPharmacy = canUse('nhsa.pharmacyInfo', roles);
 
   useEffect(() => {
     if (!useSettingsStore.getState().view) void loadSettings();
@@ -83,7 +87,11 @@ export function GeneralSettings() {
         <fieldset key={group} className="settings-group">
           <legend>{SETTING_GROUPS[group]}</legend>
           {DEFS.filter((d) => d.group === group).map((def) => (
-            <SettingRow key={def.key} def={def} />
+            <Fragment key={def.key}>
+              <SettingRow def={def} />
+              {/* right under the pharmacy's code and name: what the center has on record for them */}
+              {def.key === 'pharmacy.fixmedins_name' && canLookUpPharmacy ? <PharmacyInfoLookup /> : null}
+            </Fragment>
           ))}
         </fieldset>
       ))}
