@@ -247,7 +247,8 @@ export function createNhsaHandlers(deps: NhsaHandlerDeps): Pick<Handlers, NhsaCh
         prac_psn_name: String(x.prac_psn_name ?? ''),
         prac_psn_type: String(x.prac_psn_type ?? ''),
         prac_cert_no: str(x.prac_cert_no),
-        certno: String(x.certno ?? ''),
+        // The screen tells pharmacists apart by name and code, not by their ID numbers.
+        certno: maskIdNumber(String(x.certno ?? '')),
         begntime: str(x.begntime),
         endtime: str(x.endtime),
       }));
