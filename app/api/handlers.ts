@@ -13,6 +13,8 @@ import type { Db } from '../db/connection';
 import type { PosEventBus } from './events';
 import type { HandlerContext, Handlers } from './dispatch';
 import { backendState, createNhsaHandlers, nhsaStatus } from './nhsa-handlers';
+import { createCatalogueHandlers } from './catalogue-handlers';
+import { createProductHandlers } from './product-handlers';
 import { toNhsaOperator, type NhsaService } from '../nhsa/service';
 
 export interface HandlerDeps {
@@ -236,6 +238,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
 
     'system.listBackups': () => listBackups(backupDirOf(deps)),
+
+    ...createCatalogueHandlers(),
+    ...createProductHandlers(),
 
     ...createNhsaHandlers({
       nhsa: deps.nhsa,

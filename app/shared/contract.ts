@@ -141,6 +141,145 @@ export interface BackupInfo {
   createdAt: string;
 }
 
+// ---- catalogues, products, mapping (issue: national catalogues and the product master) ----
+
+export type CatalogueId =
+  '1301' | '1302' | '1304' | '1306' | '1306A' | '1309' | '1320' | '1312' | '1317' | '1318' | '1319' | '1901';
+
+export interface CatalogueSyncRun {
+  id: number;
+  catalogue: CatalogueId;
+  trigger: 'manual' | 'scheduled' | 'startup' | 'cli';
+  operatorName: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+  status: 'running' | 'ok' | 'failed' | 'interrupted';
+  fromMark: string | null;
+  toMark: string | null;
+  files: number;
+  rowsImported: number;
+  rowsSkipped: number;
+  error: string | null;
+  /** bad rows: file, line, field, message (the first few hundred) */
+  problems: { file: string; line: number; field: string; message: string }[];
+}
+
+export interface CatalogueState {
+  catalogue: CatalogueId;
+  name: string;
+  /** local maximum version (file catalogues) or update time (queries) */
+  mark: string | null;
+  rows: number;
+  lastRun: CatalogueSyncRun | null;
+  running: boolean;
+}
+
+export interface CatalogueProgress {
+  runId: number;
+  catalogue: CatalogueId;
+  phase: 'querying' | 'downloading' | 'parsing' | 'importing' | 'merging' | 'done' | 'failed';
+  rows: number;
+  /** 0–100, null while the total is not known */
+  percent: number | null;
+  rowsPerSecond: number;
+  file: string | null;
+  message: string | null;
+}
+
+/** 甲/乙/丙 and limits from 1312/1317/1318/1319 for one national code. */
+export interface InsuranceFacts {
+  natCode: string | null;
+  /** 甲类 / 乙类 / 丙类 (自费), null when the code is not in the insurance list */
+  chrgitmLv: '甲' | '乙' | '丙' | null;
+  /** price ceiling (1318), fen */
+  priceLimitFen: number | null;
+  /** self-pay ratio (1319 or 乙类 default where known), e.g. "0.10" */
+  selfpayProp: string | null;
+  /** the center lists this product as this pharmacy's insurance item (1317) */
+  isInsuranceItem: boolean;
+  limitedUse: boolean;
+}
+
+export type RxClass = 'rx' | 'otc_a' | 'otc_b' | 'non_drug';
+export type SpecialFlag = 'ephedrine' | 'special_compound' | 'cold_chain';
+export type MappingState = 'unmapped' | 'pending' | 'uploaded' | 'failed' | 'revoking' | 'revoked';
+
+export interface ProductHit {
+  id: number;
+  code: string;
+  genericName: string;
+  tradeName: string | null;
+  spec: string | null;
+  manufacturer: string | null;
+  unit: string;
+  retailPriceFen: number;
+  rxClass: RxClass;
+  specialFlags: SpecialFlag[];
+  stockQty: number;
+  insurance: InsuranceFacts;
+  /** why it matched: barcode, nat_code, code, name, pinyin_initials, pinyin_full */
+  matchedBy: string;
+}
+
+export interface ProductDetail extends ProductHit {
+  barcodes: string[];
+  dosageForm: string | null;
+  aprvno: string | null;
+  splitUnit: string | null;
+  splitFactor: number | null;
+  memberPriceFen: number | null;
+  splitPriceFen: number | null;
+  storage: string | null;
+  category: string | null;
+  natCode: string | null;
+  active: boolean;
+  mapping: {
+    state: MappingState;
+    natCode: string | null;
+    catalogue: string | null;
+    centerMessage: string | null;
+    updatedAt: string | null;
+  };
+}
+
+export interface ImportReport {
+  fileName: string;
+  total: number;
+  created: number;
+  updated: number;
+  skipped: number;
+  /** row is the spreadsheet row number (header = 1) */
+  problems: { row: number; field: string; message: string }[];
+  /** the file could not be used at all (e.g. missing columns): nothing was imported */
+  fatal: string | null;
+}
+
+export interface MappingCandidate {
+  natCode: string;
+  catalogue: string;
+  name: string;
+  tradeName: string | null;
+  spec: string | null;
+  dosform: string | null;
+  manufacturer: string | null;
+  aprvno: string | null;
+  chrgitmLv: '甲' | '乙' | '丙' | null;
+  score: number;
+  reasons: string[];
+}
+
+export interface NatItemHit {
+  catalogue: string;
+  code: string;
+  name: string;
+  tradeName: string | null;
+  spec: string | null;
+  dosform: string | null;
+  manufacturer: string | null;
+  aprvno: string | null;
+  chrgitmLv: '甲' | '乙' | '丙' | null;
+}
+
 // ---- input schemas -------------------------------------------------------
 
 export const usernameSchema = z
@@ -252,6 +391,138 @@ export const CHANNELS = {
   'system.backupNow': channel<BackupInfo>()(empty, ['admin', 'manager']),
   'system.listBackups': channel<BackupInfo[]>()(empty, ['admin', 'manager']),
 
+  'catalogue.states': channel<CatalogueState[]>()(empty, ['admin', 'manager']),
+  'catalogue.sync': channel<{ started: number[] }>()(
+    z
+      .object({
+        catalogues: z
+          .array(
+            z.enum(['1301', '1302', '1304', '1306', '1306A', '1309', '1320', '1312', '1317', '1318', '1319', '1901']),
+          )
+          .max(12)
+          .optional(),
+      })
+      .strict(),
+    ['admin', 'manager'],
+  ),
+  'catalogue.runs': channel<{ rows: CatalogueSyncRun[]; total: number }>()(
+    z
+      .object({ limit: z.number().int().min(1).max(200).default(50), offset: z.number().int().min(0).default(0) })
+      .strict(),
+    ['admin', 'manager'],
+  ),
+  'catalogue.searchNational': channel<NatItemHit[]>()(
+    z
+      .object({
+        q: z.string().trim().min(1, '请输入检索内容').max(100),
+        catalogue: z.string().max(6).optional(),
+        limit: z.number().int().min(1).max(200).default(50),
+      })
+      .strict(),
+    'authenticated',
+  ),
+
+  'products.search': channel<ProductHit[]>()(
+    z
+      .object({
+        q: z.string().trim().min(1, '请输入检索内容').max(100),
+        limit: z.number().int().min(1).max(200).default(50),
+      })
+      .strict(),
+    'authenticated',
+  ),
+  'products.list': channel<{ rows: ProductDetail[]; total: number }>()(
+    z
+      .object({
+        q: z.string().trim().max(100).optional(),
+        mapping: z.enum(['unmapped', 'pending', 'uploaded', 'failed', 'revoking', 'revoked']).optional(),
+        limit: z.number().int().min(1).max(500).default(100),
+        offset: z.number().int().min(0).default(0),
+      })
+      .strict(),
+    'authenticated',
+  ),
+  'products.get': channel<ProductDetail>()(z.object({ id: z.number().int().positive() }).strict(), 'authenticated'),
+  'products.save': channel<ProductDetail>()(
+    z
+      .object({
+        id: z.number().int().positive().optional(),
+        code: z.string().trim().min(1, '请填写商品编码').max(50, '商品编码不能超过 50 个字符'),
+        genericName: z.string().trim().min(1, '请填写通用名').max(200),
+        tradeName: z.string().trim().max(200).nullable().optional(),
+        spec: z.string().trim().max(200).nullable().optional(),
+        dosageForm: z.string().trim().max(100).nullable().optional(),
+        manufacturer: z.string().trim().max(200).nullable().optional(),
+        aprvno: z.string().trim().max(100).nullable().optional(),
+        unit: z.string().trim().min(1, '请填写单位').max(20),
+        splitUnit: z.string().trim().max(20).nullable().optional(),
+        splitFactor: z.number().int().min(2, '拆零系数至少为 2').max(10000).nullable().optional(),
+        retailPriceFen: z.number().int().min(0, '价格不能为负').max(100_000_000),
+        memberPriceFen: z.number().int().min(0).max(100_000_000).nullable().optional(),
+        splitPriceFen: z.number().int().min(0).max(100_000_000).nullable().optional(),
+        rxClass: z.enum(['rx', 'otc_a', 'otc_b', 'non_drug'], { message: '处方分类无效' }),
+        specialFlags: z
+          .array(z.enum(['ephedrine', 'special_compound', 'cold_chain']))
+          .max(3)
+          .default([]),
+        storage: z.string().trim().max(100).nullable().optional(),
+        category: z.string().trim().max(100).nullable().optional(),
+        barcodes: z
+          .array(
+            z
+              .string()
+              .trim()
+              .regex(/^[0-9A-Za-z-]{4,40}$/, '条码格式不正确'),
+          )
+          .max(20)
+          .default([]),
+        active: z.boolean().default(true),
+      })
+      .strict(),
+    ['admin', 'manager'],
+  ),
+  'products.import': channel<ImportReport>()(
+    z
+      .object({
+        fileName: z
+          .string()
+          .trim()
+          .min(1)
+          .max(200)
+          .regex(/\.(xlsx|csv)$/i, '只支持 .xlsx 或 .csv 文件'),
+        contentBase64: z.string().min(1, '文件为空').max(14_000_000, '文件不能超过 10 MB'),
+        dryRun: z.boolean().default(false),
+      })
+      .strict(),
+    ['admin', 'manager'],
+  ),
+  'mapping.candidates': channel<MappingCandidate[]>()(z.object({ productId: z.number().int().positive() }).strict(), [
+    'admin',
+    'manager',
+  ]),
+  'mapping.confirm': channel<ProductDetail>()(
+    z
+      .object({
+        productId: z.number().int().positive(),
+        natCode: z.string().trim().min(1).max(50),
+        catalogue: z.string().max(6),
+      })
+      .strict(),
+    ['admin', 'manager'],
+  ),
+  'mapping.upload': channel<{
+    uploaded: number;
+    failed: number;
+    results: { productId: number; state: MappingState; message: string | null }[];
+  }>()(z.object({ productIds: z.array(z.number().int().positive()).max(1000).optional() }).strict(), [
+    'admin',
+    'manager',
+  ]),
+  'mapping.revoke': channel<ProductDetail>()(z.object({ productId: z.number().int().positive() }).strict(), [
+    'admin',
+    'manager',
+  ]),
+
   'nhsa.status': channel<NhsaStatus>()(empty, 'authenticated'),
   'nhsa.signIn': channel<NhsaStatus>()(empty, 'authenticated'),
   'nhsa.journal': channel<{ rows: NhsaJournalRow[]; total: number }>()(
@@ -318,6 +589,8 @@ export interface PosEvents {
   /** the insurance side changed (connection, sign-ins, reversal queue); `signedIn` is not per
    * operator here — a window that shows it asks nhsa.status for its own operator */
   'nhsa.changed': NhsaStatus;
+  'catalogue.progress': CatalogueProgress;
+  'catalogue.finished': CatalogueSyncRun;
   'status.changed': AppStatus;
   /** this session was ended in main (operator disabled, logout elsewhere) */
   'session.ended': { reason: string };
