@@ -61,12 +61,14 @@ export async function bootCore(opts: BootOptions): Promise<PosCore> {
 
     // The insurance side starts after the database; a failure here leaves the rest of the till usable.
     let nhsa: NhsaService | null = null;
+    let nhsaSweep: NodeJS.Timeout | null = null;
     try {
       nhsa = await createNhsaService({
         db,
         log,
         settings,
         dataDir: paths.dataDir,
+        shell: opts.shell,
         now,
         operatorById: (id) => {
           const op = operators.sessionOf(id);
@@ -75,7 +77,20 @@ export async function bootCore(opts: BootOptions): Promise<PosCore> {
         onChange: () => events.emit('nhsa.changed', nhsaStatus(nhsa, null)),
       });
       nhsa.recoverAfterCrash();
-      if (opts.shell !== 'cli') nhsa.reversals.start();
+      if (opts.shell !== 'cli') {
+        nhsa.reversals.start();
+        // A CLI command or a second window that crashed mid-call is found while the till runs.
+        const service = nhsa;
+        const sweep = setInterval(() => {
+          try {
+            service.recoverAfterCrash();
+          } catch (e) {
+            log.warn('nhsa: crash sweep failed', { error: e });
+          }
+        }, 60_000);
+        sweep.unref();
+        nhsaSweep = sweep;
+      }
     } catch (e) {
       log.error('boot: insurance service could not start', { error: e });
     }
@@ -168,6 +183,7 @@ export async function bootCore(opts: BootOptions): Promise<PosCore> {
         closed = true;
         timers.forEach((t) => clearTimeout(t));
         stopCheckpoints();
+        if (nhsaSweep) clearInterval(nhsaSweep);
         log.info('boot: core closing');
         await nhsa?.close().catch((e: unknown) => log.error('nhsa: close failed', { error: e }));
         openDb.close();

@@ -167,34 +167,44 @@ export function createNhsaClient(deps: NhsaClientDeps) {
     },
   );
 
-  async function call(infno: string, input: Record<string, unknown>, ctx: CallContext): Promise<NhsaResult> {
+  /** Everything that can refuse a call before anything is written or sent. */
+  function precheck(
+    infno: string,
+    input: Record<string, unknown>,
+    ctx: CallContext,
+  ): Extract<NhsaResult, { kind: 'not_sent' }> | null {
     const spec = interfaceSpec(infno);
     if (!spec) return { kind: 'not_sent', infno, msgid: null, reason: `未知的交易编号 ${infno}` };
-    const config = deps.config();
-    const configProblem = configProblems(config);
+    const configProblem = configProblems(deps.config());
     if (configProblem) return { kind: 'not_sent', infno, msgid: null, reason: configProblem };
 
     // A 9101's bytes may come in ctx.file (sent as the profile's upload variant): they are its `in`.
     const checked = ctx.file ? withFileInput(input, ctx.file.bytes) : input;
     const problems = [...checkInput(spec, checked, CODESETS), ...conditionalProblems(spec, input)];
-    const psnNo = findPsnNo(input);
-    if (psnNo && !ctx.insuplcAdmdvs) {
+    if (findPsnNo(input) && !ctx.insuplcAdmdvs) {
       problems.push({
         path: 'insuplc_admdvs',
         zh: '缺少参保地医保区划（insuplc_admdvs）：请先读卡获取人员信息',
         en: 'insuplc_admdvs: required when the input carries psn_no',
       });
     }
-    if (problems.length) {
-      log.warn('nhsa: input refused before sending', { infno, problems: problems.map((p) => p.en) });
-      return {
-        kind: 'not_sent',
-        infno,
-        msgid: null,
-        reason: `输入数据不符合接口规范：${problems.map((p) => p.zh).join('；')}`,
-        problems,
-      };
-    }
+    if (!problems.length) return null;
+    log.warn('nhsa: input refused before sending', { infno, problems: problems.map((p) => p.en) });
+    return {
+      kind: 'not_sent',
+      infno,
+      msgid: null,
+      reason: `输入数据不符合接口规范：${problems.map((p) => p.zh).join('；')}`,
+      problems,
+    };
+  }
+
+  async function call(infno: string, input: Record<string, unknown>, ctx: CallContext): Promise<NhsaResult> {
+    const refused = precheck(infno, input, ctx);
+    if (refused) return refused;
+    const spec = interfaceSpec(infno)!;
+    const config = deps.config();
+    const psnNo = findPsnNo(input);
 
     const signNo = infno === '9001' ? '' : deps.signNoOf(ctx.operator);
     if (signNo === null) return { kind: 'not_sent', infno, msgid: null, reason: '操作员尚未在医保中心签到' };
@@ -300,7 +310,7 @@ export function createNhsaClient(deps: NhsaClientDeps) {
     return result;
   }
 
-  return { call };
+  return { call, precheck };
 }
 
 export type NhsaClient = ReturnType<typeof createNhsaClient>;

@@ -51,17 +51,19 @@ function compact(value: unknown): string {
  * The call journal: every call is written (masked) before it is sent and completed after, so a
  * crash in between leaves a 'pending' row that start-up turns into an unknown outcome.
  */
-export function createJournal(db: Db) {
+export function createJournal(db: Db, owner: string | null = null) {
   const insert = db.prepare(
-    `INSERT INTO nhsa_journal (msgid, infno, operator_id, opter, psn_no, insuplc_admdvs, request, started_at, source)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO nhsa_journal (msgid, infno, operator_id, opter, psn_no, insuplc_admdvs, request, started_at, source, owner)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const complete = db.prepare(
     `UPDATE nhsa_journal SET finished_at = ?, duration_ms = ?, outcome = ?, infcode = ?, err_msg = ?, response = ?, warnings = ?
      WHERE msgid = ? AND outcome = 'pending'`,
   );
+  // Open calls whose sender is gone: every owner not in the given list of live processes.
   const pending = db.prepare(
-    `SELECT msgid, infno, operator_id, psn_no, insuplc_admdvs FROM nhsa_journal WHERE outcome = 'pending'`,
+    `SELECT msgid, infno, operator_id, psn_no, insuplc_admdvs FROM nhsa_journal
+     WHERE outcome = 'pending' AND (owner IS NULL OR owner NOT IN (SELECT value FROM json_each(?)))`,
   );
 
   return {
@@ -86,6 +88,7 @@ export function createJournal(db: Db) {
         compact(row.request),
         row.startedAt,
         row.source,
+        owner,
       );
     },
 
@@ -113,8 +116,8 @@ export function createJournal(db: Db) {
       );
     },
 
-    /** Rows a crash left open: sent (perhaps) but never completed. */
-    pendingRows(): {
+    /** Rows a crash left open: sent (perhaps) but never completed, by a process not in `liveOwners`. */
+    pendingRows(liveOwners: readonly string[]): {
       msgid: string;
       infno: string;
       operatorId: number | null;
@@ -122,7 +125,7 @@ export function createJournal(db: Db) {
       insuplcAdmdvs: string | null;
     }[] {
       return (
-        pending.all() as {
+        pending.all(JSON.stringify(liveOwners)) as {
           msgid: string;
           infno: string;
           operator_id: number | null;

@@ -7,6 +7,11 @@ import { beijingCompact } from './beijing-time';
  * never handed out twice — not across restarts, not with many calls in one second, not when
  * the clock is set back (the time part then stays at the last second used and counts on).
  * Call `next` inside the transaction that journals the call, so both commit together.
+ *
+ * Durability: for non-reversible calls that transaction runs with synchronous=NORMAL, so a power
+ * cut can lose the last few sequence numbers. They are not reused in practice, because a restart
+ * takes longer than a second and the time part has moved on — only a power cut combined with the
+ * clock being set back could repeat one, and the center then answers 报文ID重复 (a business error).
  */
 export function createMsgidAllocator(db: Db) {
   const read = db.prepare('SELECT last_second, last_seq FROM nhsa_msgid_state WHERE id = 1');

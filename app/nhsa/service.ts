@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Db } from '../db/connection';
 import type { Logger } from '../core/logger';
@@ -13,6 +14,20 @@ import { createSignInStore } from './signin';
 /** Training mode: the credentials the built-in center checks, so the gateway path is exercised too. */
 export const SANDBOX_GATEWAY = { paasid: 'sandbox', token: 'sandbox-training-token' };
 export const SANDBOX_PHARMACY = { code: 'P11010000001', name: '沙箱培训大药房', admdvs: '110101' };
+
+/** A lease is renewed every 10 s; one not renewed for a minute belongs to a process that is gone. */
+const LEASE_RENEW_MS = 10_000;
+const LEASE_GRACE_MS = 60_000;
+
+/** A process on this machine that no longer exists cannot be waiting for an answer (PIDs are local). */
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 /** The operator background work (reversals after a crash) runs as when the original one is gone. */
 export const SYSTEM_OPERATOR: NhsaOperator = { id: null, opter: 'system', opterName: '系统自动冲正' };
@@ -31,6 +46,8 @@ export interface NhsaServiceDeps {
   now?: () => Date;
   /** start the built-in center when no endpoint is configured (training mode) */
   allowSandbox?: boolean;
+  /** which kind of process this is, recorded in its lease */
+  shell?: string;
   onChange?: () => void;
 }
 
@@ -48,7 +65,26 @@ export type ConnectionState = {
 export async function createNhsaService(deps: NhsaServiceDeps) {
   const { db, log, settings } = deps;
   const now = deps.now ?? (() => new Date());
-  const journal = createJournal(db);
+  // This process's lease: its open calls are its own business until the lease lapses.
+  const bootId = randomUUID();
+  const leaseNow = () => now().getTime();
+  db.prepare('INSERT INTO process_leases (boot_id, pid, shell, started_at, heartbeat_at) VALUES (?, ?, ?, ?, ?)').run(
+    bootId,
+    process.pid,
+    deps.shell ?? 'app',
+    leaseNow(),
+    leaseNow(),
+  );
+  const renewLease = db.prepare('UPDATE process_leases SET heartbeat_at = ? WHERE boot_id = ?');
+  const heartbeat = setInterval(() => {
+    try {
+      renewLease.run(leaseNow(), bootId);
+    } catch (e) {
+      log.warn('nhsa: lease renewal failed', { error: e });
+    }
+  }, LEASE_RENEW_MS);
+  heartbeat.unref();
+  const journal = createJournal(db, bootId);
   const signins = createSignInStore(db, log, now);
 
   let sandbox: Sandbox | null = null;
@@ -139,6 +175,9 @@ export async function createNhsaService(deps: NhsaServiceDeps) {
   }
 
   async function callInner(infno: string, input: Record<string, unknown>, ctx: CallContext): Promise<NhsaResult> {
+    // A call that would be refused anyway must not cost a 9001 first.
+    const refused = client.precheck(infno, input, ctx);
+    if (refused) return refused;
     if (infno !== '9001' && !signins.signNoOf(ctx.operator)) {
       const signed = await signins.signIn(client, ctx.operator, ctx.source);
       note(signed);
@@ -175,9 +214,25 @@ export async function createNhsaService(deps: NhsaServiceDeps) {
   });
   late.reversals = reversals;
 
-  /** After a crash: a call left 'pending' was perhaps sent; its outcome is unknown. */
+  /**
+   * After a crash: a call left 'pending' by a process that is gone was perhaps sent; its outcome
+   * is unknown. Calls of live processes (another till window, a CLI command) are left alone.
+   */
   function recoverAfterCrash(): number {
-    const rows = journal.pendingRows();
+    const leases = db.prepare('SELECT boot_id, pid, heartbeat_at FROM process_leases').all() as {
+      boot_id: string;
+      pid: number;
+      heartbeat_at: number;
+    }[];
+    const live = leases.filter(
+      (l) => l.boot_id === bootId || (l.heartbeat_at >= leaseNow() - LEASE_GRACE_MS && pidAlive(l.pid)),
+    );
+    const dead = leases.filter((l) => !live.includes(l)).map((l) => l.boot_id);
+    if (dead.length)
+      db.prepare('DELETE FROM process_leases WHERE boot_id IN (SELECT value FROM json_each(?))').run(
+        JSON.stringify(dead),
+      );
+    const rows = journal.pendingRows(live.map((l) => l.boot_id));
     const close = db.transaction(() => {
       for (const r of rows) {
         journal.complete(r.msgid, {
@@ -233,17 +288,22 @@ export async function createNhsaService(deps: NhsaServiceDeps) {
       ),
     /** 9002 for everyone still signed in, bounded so a dead network cannot hold the app open. */
     async signOutAll(limitMs = 5000): Promise<void> {
-      const ops = signins
-        .signedInOperators()
-        .map((s) => deps.operatorById(s.operatorId))
-        .filter((o): o is NhsaOperator => o !== null);
+      const ops = [
+        ...signins
+          .signedInOperators()
+          .map((s) => deps.operatorById(s.operatorId))
+          .filter((o): o is NhsaOperator => o !== null),
+        ...signins.transientOperators(),
+      ];
       const all = Promise.allSettled(ops.map((op) => signins.signOut(client, op, 'shutdown')));
       await Promise.race([all, new Promise((r) => setTimeout(r, limitMs).unref())]);
     },
     async close(): Promise<void> {
+      clearInterval(heartbeat);
       await reversals.stop();
       await Promise.race([Promise.allSettled([...inFlight]), new Promise((r) => setTimeout(r, 5000).unref())]);
       await this.signOutAll();
+      db.prepare('DELETE FROM process_leases WHERE boot_id = ?').run(bootId);
       await sandbox?.close();
     },
   };

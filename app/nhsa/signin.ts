@@ -87,6 +87,11 @@ export function createSignInStore(db: Db, log: Logger, now: () => Date = () => n
       return r;
     },
 
+    /** CLI and system operators signed in by this process only (kept in memory). */
+    transientOperators(): NhsaOperator[] {
+      return [...transient.keys()].map((opter) => ({ id: null, opter, opterName: opter }));
+    },
+
     signedInOperators(): { operatorId: number; opter: string }[] {
       return (
         db.prepare('SELECT operator_id, opter FROM nhsa_signins').all() as { operator_id: number; opter: string }[]

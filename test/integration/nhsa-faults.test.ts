@@ -263,7 +263,11 @@ describe('the reversal queue', () => {
     expect(reversalRows(f.db)).toEqual([]);
 
     f.db.exec('DROP TRIGGER refuse_reversal');
-    expect(f.svc.recoverAfterCrash()).toBe(1);
+    // A live process never recovers its own open calls; the next start (after the crash) does.
+    expect(f.svc.recoverAfterCrash()).toBe(0);
+    f.db.prepare('UPDATE process_leases SET heartbeat_at = 0').run();
+    const restarted = await nhsaFixture({ dir: f.dir });
+    expect(restarted.svc.recoverAfterCrash()).toBe(1);
     expect(reversalRows(f.db)).toMatchObject([{ reason: 'crash_recovery', state: 'pending' }]);
     await f.svc.reversals.drain();
     expect(f.sandbox!.inspect.settlements()).toMatchObject([{ status: 'reversed' }]);

@@ -28,11 +28,23 @@ CREATE TABLE nhsa_journal (
   err_msg TEXT,
   response TEXT,
   warnings TEXT CHECK (warnings IS NULL OR json_valid(warnings)),
-  source TEXT NOT NULL DEFAULT 'app'
+  source TEXT NOT NULL DEFAULT 'app',
+  -- the process that sent it (process_leases.boot_id): only a dead owner's open calls are recovered
+  owner TEXT
 ) STRICT;
 CREATE INDEX nhsa_journal_started ON nhsa_journal(started_at);
 CREATE INDEX nhsa_journal_infno ON nhsa_journal(infno, started_at);
 CREATE INDEX nhsa_journal_outcome ON nhsa_journal(outcome) WHERE outcome IN ('pending', 'unknown');
+
+-- Every process using this data folder (the till, browser mode, a CLI command) holds a lease it
+-- renews; an open call whose owner's lease has lapsed was left by a crash, not by a live process.
+CREATE TABLE process_leases (
+  boot_id TEXT PRIMARY KEY,
+  pid INTEGER NOT NULL,
+  shell TEXT NOT NULL,
+  started_at INTEGER NOT NULL,
+  heartbeat_at INTEGER NOT NULL
+) STRICT;
 
 CREATE TABLE nhsa_signins (
   operator_id INTEGER PRIMARY KEY REFERENCES operators(id),

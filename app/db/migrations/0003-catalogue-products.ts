@@ -152,7 +152,8 @@ CREATE INDEX catalogue_sync_runs_started ON catalogue_sync_runs(started_at);
 -- 本店商品: the pharmacy's own product master. Prices in fen.
 CREATE TABLE products (
   id INTEGER PRIMARY KEY,
-  code TEXT NOT NULL UNIQUE,
+  -- NOCASE: the counter finds codes whatever their case, so 'a001' and 'A001' cannot be two products
+  code TEXT NOT NULL UNIQUE COLLATE NOCASE,
   generic_name TEXT NOT NULL,
   trade_name TEXT,
   spec TEXT,
@@ -170,11 +171,16 @@ CREATE TABLE products (
   storage TEXT,
   category TEXT,
   nat_code TEXT,
+  -- space-separated search keys (every reading of a polyphone, generic and trade name), kept by the
+  -- product service; the in-memory search index is built from them without recomputing pinyin
   pinyin_initials TEXT NOT NULL DEFAULT '',
   pinyin_full TEXT NOT NULL DEFAULT '',
   active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
   created_at INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL
+  updated_at INTEGER NOT NULL,
+  -- 拆零: a split unit needs its factor and the other way round; a split price needs a split unit
+  CHECK ((split_unit IS NULL) = (split_factor IS NULL)),
+  CHECK (split_price_fen IS NULL OR split_unit IS NOT NULL)
 ) STRICT;
 CREATE INDEX products_aprvno ON products(aprvno) WHERE aprvno IS NOT NULL;
 CREATE INDEX products_nat_code ON products(nat_code) WHERE nat_code IS NOT NULL;
@@ -185,7 +191,9 @@ CREATE TABLE product_barcodes (
 ) STRICT;
 CREATE INDEX product_barcodes_product ON product_barcodes(product_id);
 
--- 目录对照: no row = 未对照; pending = 待上传; uploaded = 已上传; failed = 上传失败 (center_message says why).
+-- 目录对照: no row = 未对照; pending = 待上传; uploaded = 已上传; failed = 上传失败 (center_message says why);
+-- revoking = 3302 sent, outcome not yet known; revoked = 已撤销. A 3301 whose outcome is unknown stays
+-- pending with a note in center_message (3301 cannot be reversed with 2601, so it is retried instead).
 CREATE TABLE product_mappings (
   product_id INTEGER PRIMARY KEY REFERENCES products(id),
   nat_code TEXT NOT NULL,
@@ -199,11 +207,58 @@ CREATE TABLE product_mappings (
   last_msgid TEXT,
   updated_at INTEGER NOT NULL
 ) STRICT;
+CREATE INDEX product_mappings_state ON product_mappings(state);
 
 -- On-hand quantity per product in base units, kept by the stock ledger (inventory), read by search.
 CREATE TABLE product_stock (
   product_id INTEGER PRIMARY KEY REFERENCES products(id) ON DELETE CASCADE,
   qty_base INTEGER NOT NULL DEFAULT 0,
-  updated_at INTEGER NOT NULL
+  updated_at INTEGER NOT NULL,
+  -- set by the triggers below, never by the writer: the search index reads only the rows changed
+  -- since it last looked, so a sale never forces a reload of every product's stock
+  rev INTEGER NOT NULL DEFAULT 0
 ) STRICT;
+CREATE INDEX product_stock_rev ON product_stock(rev);
+
+-- Change counters the in-memory product search checks before each search (one row, one read): a write
+-- by anything else (the stock ledger, another process on the same file) is noticed without polling tables.
+CREATE TABLE product_index_clock (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  products_rev INTEGER NOT NULL,
+  stock_rev INTEGER NOT NULL,
+  stock_deletes INTEGER NOT NULL
+) STRICT;
+INSERT INTO product_index_clock (id, products_rev, stock_rev, stock_deletes) VALUES (1, 0, 0, 0);
+
+CREATE TRIGGER product_stock_after_insert AFTER INSERT ON product_stock BEGIN
+  UPDATE product_index_clock SET stock_rev = stock_rev + 1 WHERE id = 1;
+  UPDATE product_stock SET rev = (SELECT stock_rev FROM product_index_clock WHERE id = 1)
+   WHERE product_id = NEW.product_id;
+END;
+CREATE TRIGGER product_stock_after_update AFTER UPDATE OF qty_base ON product_stock BEGIN
+  UPDATE product_index_clock SET stock_rev = stock_rev + 1 WHERE id = 1;
+  UPDATE product_stock SET rev = (SELECT stock_rev FROM product_index_clock WHERE id = 1)
+   WHERE product_id = NEW.product_id;
+END;
+CREATE TRIGGER product_stock_after_delete AFTER DELETE ON product_stock BEGIN
+  UPDATE product_index_clock SET stock_deletes = stock_deletes + 1 WHERE id = 1;
+END;
+CREATE TRIGGER products_after_insert AFTER INSERT ON products BEGIN
+  UPDATE product_index_clock SET products_rev = products_rev + 1 WHERE id = 1;
+END;
+CREATE TRIGGER products_after_update AFTER UPDATE ON products BEGIN
+  UPDATE product_index_clock SET products_rev = products_rev + 1 WHERE id = 1;
+END;
+CREATE TRIGGER products_after_delete AFTER DELETE ON products BEGIN
+  UPDATE product_index_clock SET products_rev = products_rev + 1 WHERE id = 1;
+END;
+CREATE TRIGGER product_barcodes_after_insert AFTER INSERT ON product_barcodes BEGIN
+  UPDATE product_index_clock SET products_rev = products_rev + 1 WHERE id = 1;
+END;
+CREATE TRIGGER product_barcodes_after_update AFTER UPDATE ON product_barcodes BEGIN
+  UPDATE product_index_clock SET products_rev = products_rev + 1 WHERE id = 1;
+END;
+CREATE TRIGGER product_barcodes_after_delete AFTER DELETE ON product_barcodes BEGIN
+  UPDATE product_index_clock SET products_rev = products_rev + 1 WHERE id = 1;
+END;
 `;
