@@ -5,6 +5,7 @@ import type { Logger } from './core/logger';
 import type { SecretCipher } from './core/secrets';
 import type { BackupInfo } from './shared/contract';
 import type { NhsaService } from './nhsa/service';
+import type { CatalogueSync } from './catalogue/sync';
 
 export interface BootOptions {
   /** the data folder: database, logs, backups, key file (POS_DATA_DIR overrides the shell's default) */
@@ -35,6 +36,8 @@ export interface PosCore {
   runBackup(): Promise<BackupInfo>;
   /** the insurance service (client, journal, reversals, sandbox); null when it could not start */
   readonly nhsa: NhsaService | null;
+  /** national-catalogue sync and search; null when it could not start */
+  readonly catalogue: CatalogueSync | null;
   /** a UI went away (window closed, socket dropped): log its operator out */
   endSession(session: ClientSession): Promise<void>;
   close(): Promise<void>;

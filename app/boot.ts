@@ -5,6 +5,7 @@ import { PosEventBus } from './api/events';
 import { backupDirOf, createHandlers } from './api/handlers';
 import { backendState, nhsaStatus } from './api/nhsa-handlers';
 import { createNhsaService, toNhsaOperator, type NhsaService } from './nhsa/service';
+import { createCatalogueSync, type CatalogueSync } from './catalogue/sync';
 import type { ClientSession } from './api/session';
 import { createAuditLog } from './auth/audit';
 import { createOperatorService } from './auth/operators';
@@ -95,6 +96,25 @@ export async function bootCore(opts: BootOptions): Promise<PosCore> {
       log.error('boot: insurance service could not start', { error: e });
     }
 
+    // National catalogues: sync in the background, search; works (read-only) without the insurance service.
+    let catalogue: CatalogueSync | null = null;
+    try {
+      catalogue = createCatalogueSync({
+        db,
+        log: log.child({ component: 'catalogue' }),
+        nhsa,
+        now: () => now().getTime(),
+        emit: {
+          progress: (p) => events.emit('catalogue.progress', p),
+          finished: (r) => events.emit('catalogue.finished', r),
+        },
+      });
+      // Daily incremental sync in the app shells only (the same flag as the daily backup: not for the CLI).
+      if (opts.scheduleBackups) catalogue.schedule();
+    } catch (e) {
+      log.error('boot: catalogue sync could not start', { error: e });
+    }
+
     const handlers = createHandlers({
       db,
       paths,
@@ -107,6 +127,7 @@ export async function bootCore(opts: BootOptions): Promise<PosCore> {
       audit,
       now: () => now().getTime(),
       nhsa,
+      catalogue,
     });
     const dispatcher = createDispatcher({
       handlers,
@@ -166,6 +187,7 @@ export async function bootCore(opts: BootOptions): Promise<PosCore> {
       webPort: () => settings.current()['system.web_port'],
       runBackup,
       nhsa,
+      catalogue,
       async endSession(session: ClientSession) {
         if (closed || !session.operator) return;
         const op = session.operator;
@@ -185,6 +207,8 @@ export async function bootCore(opts: BootOptions): Promise<PosCore> {
         stopCheckpoints();
         if (nhsaSweep) clearInterval(nhsaSweep);
         log.info('boot: core closing');
+        // Before the insurance service: a sync in progress stops at its next boundary and records itself.
+        await catalogue?.close().catch((e: unknown) => log.error('catalogue: close failed', { error: e }));
         await nhsa?.close().catch((e: unknown) => log.error('nhsa: close failed', { error: e }));
         openDb.close();
         log.close?.();
@@ -240,6 +264,7 @@ function failedCore(
     webPort: () => Number(opts.env?.POS_SYSTEM_WEB_PORT ?? 0) || 0,
     runBackup: () => Promise.reject(new AppError('DB_UNAVAILABLE', fatal.message)),
     nhsa: null,
+    catalogue: null,
     endSession: async () => undefined,
     close: async () => log.close?.(),
   };

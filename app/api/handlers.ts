@@ -15,7 +15,9 @@ import type { HandlerContext, Handlers } from './dispatch';
 import { backendState, createNhsaHandlers, nhsaStatus } from './nhsa-handlers';
 import { createCatalogueHandlers } from './catalogue-handlers';
 import { createProductHandlers } from './product-handlers';
+import { createProductCatalogue } from '../catalogue/products';
 import { toNhsaOperator, type NhsaService } from '../nhsa/service';
+import type { CatalogueSync } from '../catalogue/sync';
 
 export interface HandlerDeps {
   db: Db;
@@ -30,6 +32,8 @@ export interface HandlerDeps {
   now: () => number;
   /** null when the insurance service could not start (the rest of the app still works) */
   nhsa: NhsaService | null;
+  /** national-catalogue sync and search; absent or null when it could not start */
+  catalogue?: CatalogueSync | null;
 }
 
 export function backupDirOf(deps: Pick<HandlerDeps, 'settings' | 'paths'>): string {
@@ -38,6 +42,22 @@ export function backupDirOf(deps: Pick<HandlerDeps, 'settings' | 'paths'>): stri
 
 export function createHandlers(deps: HandlerDeps): Handlers {
   const { operators, audit, settings, log } = deps;
+  const productCatalogue = createProductCatalogue({
+    db: deps.db,
+    log,
+    now: deps.now,
+    admdvs: () => settings.current()['pharmacy.admdvs'],
+    nhsa: () => deps.nhsa,
+  });
+  // Build the product search index right after start-up, not on the cashier's first keystroke.
+  setImmediate(() => {
+    if (!deps.db.open) return;
+    try {
+      productCatalogue.index.warm();
+    } catch (e) {
+      log.warn('products: search index warm-up failed', { error: e });
+    }
+  });
 
   const who = (ctx: HandlerContext) => ({
     operatorId: ctx.session.operator?.id ?? null,
@@ -239,8 +259,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
     'system.listBackups': () => listBackups(backupDirOf(deps)),
 
-    ...createCatalogueHandlers(),
-    ...createProductHandlers(),
+    ...createCatalogueHandlers({ catalogue: deps.catalogue ?? null, audit }),
+    ...createProductHandlers({ catalogue: productCatalogue, audit, log }),
 
     ...createNhsaHandlers({
       nhsa: deps.nhsa,

@@ -16,6 +16,7 @@ import { FAULT_MODES } from '../sandbox/faults';
 import { SETTING_DEFS, envNameOf } from '../shared/settings-schema';
 import { profileById } from '../nhsa/profiles';
 import { APP_VERSION } from '../version';
+import type { CatalogueId, CatalogueProgress, CatalogueSyncRun } from '../shared/contract';
 
 /**
  * The implementer's command line (实施工程师). It honours POS_DATA_DIR and every POS_<setting>
@@ -30,6 +31,8 @@ const HELP = `用法：pos <命令> [参数]
   sandbox start [--port N] [--open]    在前台运行沙箱医保中心（--open：不校验网关签名）
   sandbox fault <模式> [--infno X] [--count N] [--delay 毫秒] [--message 文本] [--url 沙箱地址]
   sandbox fault clear | list           清除 / 列出注入的故障
+  catalogue sync [--only 1301,1312,…]  以 POS_OPERATOR 同步国家目录（默认全部；断点续传，可重复执行）
+  catalogue status                     显示各目录的同步进度（版本号 / 更新时间、行数、最近一次同步）
   journal export [--from ISO] [--to ISO] [--out 文件]
                                        导出医保接口日志（已脱敏的 JSON Lines）
   backup                               立即在线备份数据库
@@ -243,6 +246,96 @@ async function sandboxFault(args: string[]): Promise<number> {
   return res.ok ? 0 : 1;
 }
 
+const CATALOGUE_IDS: readonly CatalogueId[] = [
+  '1301',
+  '1302',
+  '1304',
+  '1306',
+  '1306A',
+  '1309',
+  '1320',
+  '1312',
+  '1317',
+  '1318',
+  '1319',
+  '1901',
+];
+
+async function catalogueSync(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { only: { type: 'string' } } });
+  const only = values.only
+    ?.split(/[,，\s]+/)
+    .map((x) => x.trim().toUpperCase())
+    .filter(Boolean);
+  const unknown = only?.filter((x) => !(CATALOGUE_IDS as readonly string[]).includes(x)) ?? [];
+  if (unknown.length) throw new UsageError(`未知的目录：${unknown.join('、')}（可选：${CATALOGUE_IDS.join('、')}）`);
+  return withCore(async (core) => {
+    const sync = core.catalogue;
+    if (!sync) throw new Error('目录同步功能未能启动，请查看日志');
+    const op = cliOperator();
+    let lastLine = 0;
+    const stop = core.events.on((name, data) => {
+      if (name === 'catalogue.progress') {
+        const p = data as CatalogueProgress;
+        const t = Date.now();
+        // one line every two seconds at most, plus every change of phase worth seeing
+        if (t - lastLine < 2000 && p.phase !== 'merging' && p.phase !== 'downloading') return;
+        lastLine = t;
+        out(
+          `  ${p.catalogue} ${PHASES[p.phase]}${p.file ? ` ${p.file}` : ''} 已导入 ${p.rows} 行` +
+            `${p.percent === null ? '' : ` ${p.percent}%`} ${p.rowsPerSecond} 行/秒${p.message ? ` ${p.message}` : ''}`,
+        );
+      }
+    });
+    try {
+      const ids = sync.start(only as CatalogueId[] | undefined, { trigger: 'cli', operator: op });
+      const runs = await sync.wait(ids);
+      let failed = 0;
+      for (const r of runs) {
+        const mark = r.toMark ?? r.fromMark ?? '—';
+        const line = `${r.catalogue} ${STATUS[r.status]}：${r.files} 个文件/页，导入 ${r.rowsImported} 行，跳过 ${r.rowsSkipped} 行，进度 ${mark}`;
+        out(r.error ? `${line}\n    ${r.error}` : line);
+        for (const p of r.problems.slice(0, 5)) out(`    ${p.file} 第 ${p.line} 行 ${p.field}：${p.message}`);
+        if (r.problems.length > 5) out(`    ……共 ${r.problems.length} 处问题（见同步记录）`);
+        if (r.status !== 'ok') failed++;
+      }
+      return failed ? 1 : 0;
+    } finally {
+      stop();
+      if (op.id === null) await core.nhsa?.signOut(op, 'cli');
+    }
+  });
+}
+
+const PHASES: Record<CatalogueProgress['phase'], string> = {
+  querying: '查询',
+  downloading: '下载',
+  parsing: '解析',
+  importing: '导入',
+  merging: '合并',
+  done: '完成',
+  failed: '失败',
+};
+const STATUS: Record<CatalogueSyncRun['status'], string> = {
+  running: '进行中',
+  ok: '完成',
+  failed: '失败',
+  interrupted: '中断',
+};
+
+async function catalogueStatus(): Promise<number> {
+  return withCore(async (core) => {
+    if (!core.catalogue) throw new Error('目录同步功能未能启动，请查看日志');
+    for (const s of core.catalogue.states()) {
+      const last = s.lastRun
+        ? `${STATUS[s.lastRun.status]} ${s.lastRun.finishedAt ?? s.lastRun.startedAt}`
+        : '从未同步';
+      out(`${s.catalogue.padEnd(5)} ${s.name}：${s.rows} 行，进度 ${s.mark ?? '—'}，最近一次 ${last}`);
+    }
+    return 0;
+  });
+}
+
 async function journalExport(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
@@ -308,6 +401,10 @@ async function main(argv: string[]): Promise<number> {
       break;
     case 'journal':
       if (sub === 'export') return journalExport(rest);
+      break;
+    case 'catalogue':
+      if (sub === 'sync') return catalogueSync(rest);
+      if (sub === 'status') return catalogueStatus();
       break;
   }
   throw new UsageError(`未知命令：${argv.join(' ')}`);

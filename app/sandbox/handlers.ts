@@ -2,6 +2,8 @@ import { zipSync } from 'fflate';
 import type { InterfaceSpec } from '../nhsa/registry/types';
 import { SETTLEMENT_INTERFACES } from '../nhsa/registry/settlement';
 import type { DrugCatalogue } from './drugs';
+import type { SandboxCatalogues } from './catalogue/catalogues';
+import { CATALOGUE_HANDLERS } from './catalogue/handlers';
 import { refuse } from './refusal';
 import { POLICY, settleSplit, splitItems, type DetailInput, type ItemSplit, type Split } from './rules';
 import { isValidIdNumber } from './seed';
@@ -29,6 +31,8 @@ export interface HandlerContext {
   signIn: SignInRow | null;
   now: Date;
   catalogue: DrugCatalogue;
+  /** the national catalogues (13xx, 1901, 3301/3302): app/sandbox/catalogue */
+  catalogues: SandboxCatalogues;
 }
 
 export type HandlerResult = { output: unknown } | { file: Buffer; filename: string };
@@ -653,4 +657,5 @@ export const HANDLERS: Readonly<Record<string, HandlerDef>> = {
   '100001': policyItems,
   '9101': upload,
   '9102': download,
+  ...CATALOGUE_HANDLERS,
 };

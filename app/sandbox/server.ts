@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../core/logger';
 import { createDrugCatalogue, type DrugCatalogue } from './drugs';
+import { createSandboxCatalogues, type SandboxCatalogueOptions, type SandboxCatalogues } from './catalogue/catalogues';
 import {
   DEFAULT_BUSINESS_ERROR,
   DEFAULT_DELAY_MS,
@@ -43,6 +44,8 @@ export interface SandboxOptions {
   fixmedinsName?: string;
   /** where 2101/2102 look items up by med_list_codg; default SANDBOX_DRUGS */
   catalogue?: DrugCatalogue;
+  /** the generated national catalogues: size, file row cap, cache folder (app/sandbox/catalogue) */
+  catalogues?: SandboxCatalogueOptions;
   now?: () => Date;
 }
 
@@ -54,6 +57,8 @@ export interface Sandbox {
   faults: FaultController;
   /** read-only views of the center's state, for tests */
   inspect: SandboxInspector;
+  /** the national catalogues: publish a newer version, damage the next file, read what a full sync holds */
+  catalogues: SandboxCatalogues;
   close(): Promise<void>;
 }
 
@@ -153,6 +158,7 @@ class Center {
     private readonly fixmedinsCode: string,
     private readonly fixmedinsName: string,
     private readonly catalogue: DrugCatalogue,
+    private readonly catalogues: SandboxCatalogues,
   ) {}
 
   private envelopeReply(
@@ -273,6 +279,7 @@ class Center {
           signIn,
           now: receivedAt,
           catalogue: this.catalogue,
+          catalogues: this.catalogues,
         });
       });
       if ('file' in result) {
@@ -336,6 +343,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   const now = opts.now ?? (() => new Date());
   const log = opts.log.child({ component: 'sandbox' });
   const state = SandboxState.open(opts.dbPath, log, now);
+  const catalogues = createSandboxCatalogues(state, opts.catalogues ?? {}, opts.dbPath, now);
   const faults = new Faults();
   const gateway = opts.gateway ? new GatewayCheck(opts.gateway, now) : null;
   const center = new Center(
@@ -345,6 +353,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     opts.fixmedinsCode ?? DEFAULT_FIXMEDINS_CODE,
     opts.fixmedinsName ?? DEFAULT_FIXMEDINS_NAME,
     opts.catalogue ?? createDrugCatalogue(),
+    catalogues,
   );
   const timers = new Set<NodeJS.Timeout>();
   let closing = false;
@@ -554,6 +563,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     port,
     faults,
     inspect: state.inspect,
+    catalogues,
     close() {
       closed ??= new Promise<void>((resolve) => {
         closing = true;

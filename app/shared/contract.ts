@@ -601,6 +601,8 @@ export const EVENT_NAMES: readonly PosEventName[] = [
   'status.changed',
   'session.ended',
   'nhsa.changed',
+  'catalogue.progress',
+  'catalogue.finished',
 ];
 
 /** Prefix for every IPC channel; the preload lets nothing else through. */

@@ -11,7 +11,10 @@ const PLAIN = /^(\d+)(?:\.(\d*))?$/;
 const RESIDUE = /^(0{6,}\d{0,6}|9{6,}\d{0,6})$/;
 
 export function yuanToFen(raw: string): FenResult {
-  let text = raw.normalize('NFKC').trim().replace(/[¥￥,\s]/g, '');
+  let text = raw
+    .normalize('NFKC')
+    .trim()
+    .replace(/[¥￥,\s]/g, '');
   text = text.replace(/元$/, '');
   if (/e/i.test(text)) text = expandExponent(text) ?? text;
   const m = PLAIN.exec(text);

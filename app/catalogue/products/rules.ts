@@ -11,7 +11,10 @@ export function productRuleProblems(p: ProductInput): FieldProblem[] {
   const has = (v: unknown) => v !== null && v !== undefined && v !== '';
 
   if (has(p.splitUnit) && !has(p.splitFactor)) {
-    problems.push({ path: 'splitFactor', message: '填写了拆零单位，必须同时填写拆零系数（1个单位可拆成多少拆零单位）' });
+    problems.push({
+      path: 'splitFactor',
+      message: '填写了拆零单位，必须同时填写拆零系数（1个单位可拆成多少拆零单位）',
+    });
   }
   if (has(p.splitFactor) && !has(p.splitUnit)) {
     problems.push({ path: 'splitUnit', message: '填写了拆零系数，必须同时填写拆零单位' });

@@ -6,16 +6,17 @@
 const CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
 const CJK_RUN_OR_REST = /[\u3400-\u9fff\uf900-\ufaff]+|[^\u3400-\u9fff\uf900-\ufaff]+/g;
 
+const NEEDS_NFKC = /[^\x20-\x7e\u4e00-\u9fff]/;
+
 /**
  * Full-width → half-width, lower case, and the three ways of writing "times" in a spec (0.25g×24,
  * 0.25g*24, 0.25gx24) made one. U+0001 is the index's separator and can never be searched for.
  */
 export function normaliseText(s: string): string {
-  return s
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/[×*]/g, 'x')
-    .replace(/\u0001/g, '');
+  // ASCII and the basic CJK block are already in NFKC form: skip the (costly) normalisation for them,
+  // which is nearly every product name — the index normalises tens of thousands of strings at start-up
+  const t = NEEDS_NFKC.test(s) ? s.normalize('NFKC') : s;
+  return t.toLowerCase().replace(/[×*]/g, 'x').replaceAll('\u0001', '');
 }
 
 export type TokenClass = 'cjk' | 'letters' | 'other';
@@ -25,9 +26,10 @@ export interface Token {
   cls: TokenClass;
 }
 
+/** A token led by a digit ("0.25g", "24粒") is a spec or a code, even with letters in it. */
 function classOf(t: string): TokenClass {
-  if (CJK.test(t)) return 'cjk';
-  if (/[a-z]/.test(t)) return 'letters';
+  if (CJK.test(t) && !/^[0-9.]/.test(t)) return 'cjk';
+  if (/^[a-z]/.test(t)) return 'letters';
   return 'other';
 }
 
@@ -38,6 +40,8 @@ export interface ParsedQuery {
   main: Token | null;
   /** every other token: a product must contain each of them somewhere (name, spec, maker, codes) */
   filters: string[];
+  /** every token, most name-like first: when the main one finds nothing, the next one is tried */
+  tokens: Token[];
 }
 
 export function parseQuery(q: string): ParsedQuery {
@@ -50,16 +54,32 @@ export function parseQuery(q: string): ParsedQuery {
     const splitHere = runs.length > 1 && runs.some((r) => !CJK.test(r) && /^[0-9.]/.test(r));
     for (const r of splitHere ? runs : [word]) tokens.push({ text: r, cls: classOf(r) });
   }
-  if (!tokens.length) return { compact, main: null, filters: [] };
-  // the main token is the one most likely to be a name: Chinese or letters before digits, then the longest
-  const rank = (t: Token) => (t.cls === 'other' ? 0 : 1) * 1000 + t.text.length;
-  let best = 0;
-  tokens.forEach((t, i) => {
-    if (rank(t) > rank(tokens[best]!)) best = i;
-  });
+  if (!tokens.length) return { compact, main: null, filters: [], tokens };
+  // the main token is the one most likely to be a name: Chinese, then letters, then the rest; then the longest
+  const weight: Record<TokenClass, number> = { cjk: 2, letters: 1, other: 0 };
+  const rank = (t: Token) => weight[t.cls] * 1000 + t.text.length;
+  const ordered = tokens
+    .map((t, i) => ({ t, i }))
+    .sort((a, b) => rank(b.t) - rank(a.t) || a.i - b.i)
+    .map((x) => x.t);
   return {
     compact,
-    main: tokens[best]!,
-    filters: tokens.filter((_, i) => i !== best).map((t) => t.text),
+    main: ordered[0]!,
+    filters: ordered.slice(1).map((t) => t.text),
+    tokens: ordered,
   };
+}
+
+const PY_INITIAL = '(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])';
+const PY_FINAL =
+  '(?:iang|iong|uang|ang|eng|ing|ong|iao|ian|uai|uan|van|ai|ei|ui|ao|ou|iu|ie|ve|ue|er|an|en|in|un|vn|ia|ua|uo|a|o|e|i|u|v)';
+/** whole toneless syllables, then perhaps the initial of the next one being typed ("amox", "xilin") */
+const PINYIN_RUN = new RegExp(`^(?:${PY_INITIAL}?${PY_FINAL})+${PY_INITIAL}?$`);
+
+/**
+ * Could this be full pinyin being typed? "amox" and "xilin" could; "amxl" could not (m, x, l have no
+ * vowel), so it is only ever initials — and the index skips the costly scan inside full pinyin for it.
+ */
+export function looksLikePinyin(q: string): boolean {
+  return q.length <= 40 && PINYIN_RUN.test(q);
 }

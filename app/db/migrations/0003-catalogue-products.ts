@@ -26,27 +26,9 @@ CREATE TABLE nat_items (
 CREATE INDEX nat_items_code ON nat_items(code);
 CREATE INDEX nat_items_aprvno ON nat_items(aprvno) WHERE aprvno IS NOT NULL AND aprvno != '';
 
--- A file being imported lands here first and becomes visible in nat_items in one transaction,
--- only once the whole file has been read and checked.
-CREATE TABLE nat_items_stage (
-  run_id INTEGER NOT NULL,
-  catalogue TEXT NOT NULL,
-  code TEXT NOT NULL,
-  name TEXT NOT NULL,
-  trade_name TEXT,
-  spec TEXT,
-  dosform TEXT,
-  manufacturer TEXT,
-  aprvno TEXT,
-  otc_flag TEXT,
-  chrgitm_lv TEXT,
-  pinyin TEXT,
-  vali_flag TEXT,
-  ver TEXT NOT NULL,
-  updt_time TEXT,
-  cols TEXT NOT NULL,
-  PRIMARY KEY (run_id, catalogue, code)
-) STRICT;
+-- A file being imported is staged in a TEMP table of the importing connection (created by the sync,
+-- app/catalogue/sync/store.ts), not here: it is private, needs no fsync, and dies with a crashed process,
+-- so no half-imported file can outlive the import or be seen by another connection.
 
 -- 1312 医保目录: the insurance class (甲/乙/丙) and use limits of a national code.
 CREATE TABLE hi_list (
