@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { getPosApi, onConnectionChange, onReconnected, onServerError, setScreenProvider } from './api/pos';
+import { onCatalogueFinished, onCatalogueProgress } from './stores/catalogue';
 import { setConnection } from './stores/connection';
 import { screenId } from './stores/navigation';
 import { onNhsaChanged, refreshNhsaStatus } from './stores/nhsa';
@@ -48,6 +49,18 @@ pos.subscribe('settings.changed', () => {
   void onSettingsChangedElsewhere();
   void refreshStatus();
 });
+// A shell that does not forward these events refuses the subscription: the sync screen then
+// follows a running sync by asking for the catalogue states instead.
+try {
+  pos.subscribe('catalogue.progress', (p) => {
+    if (loggedIn()) onCatalogueProgress(p);
+  });
+  pos.subscribe('catalogue.finished', (run) => {
+    if (loggedIn()) onCatalogueFinished(run);
+  });
+} catch (e) {
+  console.warn('目录同步进度事件不可用', e);
+}
 
 void bootstrap();
 

@@ -172,10 +172,11 @@ export function scoreCandidate(
 
 export function createCandidateFinder(db: Db, facts: InsuranceFactsReader) {
   const byCode = db.prepare(`SELECT ${COLS} FROM nat_items WHERE code = ?`) as Statement<[string], NatRow>;
+  // coreName() lowercases (维生素C → 维生素c); SQLite's lower() folds only ASCII, which is what differs.
   const byName = db.prepare(
     `SELECT ${COLS} FROM nat_items
-      WHERE instr(name, @core) > 0 OR (length(name) >= 2 AND instr(@core, name) > 0)
-         OR (@trade != '' AND trade_name = @trade)
+      WHERE instr(lower(name), @core) > 0 OR (length(name) >= 2 AND instr(@core, lower(name)) > 0)
+         OR (@trade != '' AND lower(trade_name) = @trade)
       LIMIT ${NAME_SCAN_LIMIT}`,
   ) as Statement<Record<string, string>, NatRow>;
 

@@ -1,6 +1,7 @@
 import type { ComponentType } from 'react';
 import type { ModuleId } from '../stores/navigation';
 import type { Role } from '../../../app/shared/roles';
+import { CatalogueScreen, visibleCatalogTabs } from './catalogue/CatalogueScreen';
 import { SettingsScreen, visibleSettingsTabs } from './settings/SettingsScreen';
 
 export interface ModuleDef {
@@ -29,7 +30,9 @@ export const MODULES: readonly ModuleDef[] = [
     id: 'catalog',
     label: '目录',
     key: 'F3',
-    summary: '维护本店药品目录，并与医保目录对照（医保编码、限价、处方属性）。',
+    summary: '商品检索、本店商品档案与导入、与国家医保目录对照上传、医保目录同步。',
+    component: CatalogueScreen,
+    visibleTo: (roles) => visibleCatalogTabs(roles).length > 0,
   },
   { id: 'reconcile', label: '对账', key: 'F4', summary: '按日与医保中心进行总额对账和明细对账，处理对账不平。' },
   {

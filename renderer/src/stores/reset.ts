@@ -1,4 +1,8 @@
 import { resetAudit } from './audit';
+import { resetCatalogue } from './catalogue';
+import { resetMapping } from './mapping';
+import { catalogueSearch } from './productSearch';
+import { resetProducts } from './products';
 import { resetNhsa } from './nhsa';
 import { resetNhsaJournal } from './nhsaJournal';
 import { resetReversals } from './reversals';
@@ -17,6 +21,10 @@ export function resetDomainStores(): void {
   resetNhsaJournal();
   resetReversals();
   resetPractitioners();
+  resetCatalogue();
+  resetProducts();
+  resetMapping();
+  catalogueSearch.reset();
   // Notices about the last operator's work are not for the next person at the counter.
   useToastStore.setState({ toasts: [] });
 }
