@@ -162,7 +162,7 @@ export function createMappingService(deps: MappingServiceDeps) {
 
   /** The 3301 row of one product (registry spec: node data, one object per row). */
   function uploadRow(r: PendingRow, today: string): Record<string, string> {
-    const fit = (s: string | null, max: number) => (s && Array.from(s).length <= max ? s : '');
+    const ifFits = (s: string | null, max: number) => (s && Array.from(s).length <= max ? s : '');
     return {
       fixmedins_hilist_id: r.code,
       fixmedins_hilist_name: r.generic_name,
@@ -170,12 +170,12 @@ export function createMappingService(deps: MappingServiceDeps) {
       med_list_codg: r.nat_code,
       begndate: today,
       enddate: '',
-      aprvno: fit(r.aprvno, 30),
-      dosform: fit(r.dosage_form, 200),
+      aprvno: ifFits(r.aprvno, 30),
+      dosform: ifFits(r.dosage_form, 200),
       exct_cont: '',
       item_cont: '',
-      prcunt: fit(r.unit, 100),
-      spec: fit(r.spec, 200),
+      prcunt: ifFits(r.unit, 100),
+      spec: ifFits(r.spec, 200),
       pacspec: '',
       memo: '',
     };
