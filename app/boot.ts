@@ -104,6 +104,7 @@ export async function bootCore(opts: BootOptions): Promise<PosCore> {
         log: log.child({ component: 'catalogue' }),
         nhsa,
         now: () => now().getTime(),
+        nativeBinding: opts.nativeBinding,
         emit: {
           progress: (p) => events.emit('catalogue.progress', p),
           finished: (r) => events.emit('catalogue.finished', r),

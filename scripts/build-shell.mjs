@@ -12,8 +12,17 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CONTRACT = path.join(ROOT, 'app', 'shared', 'contract.ts');
 
-/** Native modules and ws's optional native helpers are loaded from node_modules at run time. */
-const NODE_NATIVE_EXTERNALS = ['better-sqlite3', 'bufferutil', 'utf-8-validate'];
+/**
+ * Native modules (and ws's optional native helpers) are loaded from node_modules at run time: each finds its
+ * .node file relative to its own package, which a bundle would break.
+ */
+const NODE_NATIVE_EXTERNALS = ['better-sqlite3', 'serialport', 'koffi', 'bufferutil', 'utf-8-validate'];
+
+/**
+ * Worker-thread scripts the core starts with app/core/worker-script.ts: each is bundled next to every bundle
+ * that may start it (the script is looked up beside the running bundle).
+ */
+export const WORKERS = [{ name: 'catalogue-import-worker', entry: 'app/catalogue/sync/catalogue-import-worker.ts' }];
 
 export const ENTRIES = [
   {
@@ -22,6 +31,7 @@ export const ENTRIES = [
     out: 'electron/main.js',
     external: ['electron', ...NODE_NATIVE_EXTERNALS],
     required: true,
+    workers: true,
   },
   { name: 'preload', entry: 'electron/preload.ts', out: 'electron/preload.js', external: ['electron'], required: true },
   {
@@ -30,8 +40,16 @@ export const ENTRIES = [
     out: 'web/server.js',
     external: NODE_NATIVE_EXTERNALS,
     required: false,
+    workers: true,
   },
-  { name: 'cli', entry: 'app/cli/main.ts', out: 'cli/pos.js', external: NODE_NATIVE_EXTERNALS, required: false },
+  {
+    name: 'cli',
+    entry: 'app/cli/main.ts',
+    out: 'cli/pos.js',
+    external: NODE_NATIVE_EXTERNALS,
+    required: false,
+    workers: true,
+  },
 ];
 
 /**
@@ -103,23 +121,30 @@ export async function buildShell(options = {}) {
       skipped.push(e.name);
       continue;
     }
-    await esbuild.build({
-      entryPoints: [entry],
-      outfile: path.join(outDir, e.out),
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      sourcemap: true,
-      external: e.external,
-      plugins: e.name === 'preload' ? [await contractConstantsPlugin()] : [],
-      logLevel: 'warning',
-      // Warnings such as a missing import are errors here: a broken bundle must stop the build.
-      logOverride: { 'import-is-undefined': 'error' },
-      legalComments: 'none',
-    });
+    const bundle = async (/** @type {string} */ from, /** @type {string} */ outfile) => {
+      await esbuild.build({
+        entryPoints: [from],
+        outfile,
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        target: 'node20',
+        sourcemap: true,
+        external: e.external,
+        plugins: e.name === 'preload' ? [await contractConstantsPlugin()] : [],
+        logLevel: 'warning',
+        // Warnings such as a missing import are errors here: a broken bundle must stop the build.
+        logOverride: { 'import-is-undefined': 'error' },
+        legalComments: 'none',
+      });
+      console.log(`[build-shell] ${path.relative(root, from)} → ${path.relative(root, outfile)}`);
+    };
+    const outfile = path.join(outDir, e.out);
+    await bundle(entry, outfile);
+    if (e.workers) {
+      for (const w of WORKERS) await bundle(path.join(root, w.entry), path.join(path.dirname(outfile), `${w.name}.js`));
+    }
     built.push(e.name);
-    console.log(`[build-shell] ${e.entry} → ${path.relative(root, path.join(outDir, e.out))}`);
   }
   return { built, skipped };
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { normaliseDate, normaliseDateTime, shiftDateTime } from '../../app/catalogue/sync/dates';
 import { compareVer, FILE_CATALOGUES } from '../../app/catalogue/sync/definitions';
 import { SyncFailure } from '../../app/catalogue/sync/errors';
-import { CatalogueFileParser, normaliseChrgitmLv, type StageRow } from '../../app/catalogue/sync/parse';
+import { CatalogueFileParser, normaliseChrgitmLv, type FileRow } from '../../app/catalogue/sync/parse';
 import { inflateEntry, readZipEntry, textPieces } from '../../app/catalogue/sync/zip';
 import { CATALOGUE_FILE_COLUMNS } from '../../app/nhsa/registry/catalogue-files';
 
@@ -27,9 +27,9 @@ function row(code: string, ver = '20240101001', extra: Record<string, string> = 
   });
 }
 
-function parseAll(text: string, file = 'a.txt', chunk = 1000): { rows: StageRow[]; parser: CatalogueFileParser } {
+function parseAll(text: string, file = 'a.txt', chunk = 1000): { rows: FileRow[]; parser: CatalogueFileParser } {
   const parser = new CatalogueFileParser(def, file);
-  const rows: StageRow[] = [];
+  const rows: FileRow[] = [];
   for (const c of parser.chunks(text, chunk)) rows.push(...c);
   return { rows, parser };
 }
@@ -187,7 +187,7 @@ describe('catalogue file parser', () => {
 
   it('reads a file fed in pieces with line numbers running on', () => {
     const parser = new CatalogueFileParser(def, 'p.txt');
-    const out: StageRow[] = [];
+    const out: FileRow[] = [];
     for (const piece of [row('M001') + '\n' + row('M002') + '\n', row('M003') + '\n']) {
       for (const c of parser.chunks(piece, 1)) out.push(...c);
     }
@@ -203,37 +203,53 @@ describe('catalogue zip', () => {
   const text = Array.from({ length: 3000 }, (_, i) => row(`M${i}`)).join('\n') + '\n';
   const zip = zipSync({ 'f.txt': strToU8(text) }, { level: 6 });
 
-  function unzipText(z: Uint8Array, name = 'f.txt.zip', pieceBytes?: number): string {
-    const entry = readZipEntry(z, name);
-    return [...textPieces(inflateEntry(entry, name, 4096), entry.name, pieceBytes)].join('');
+  async function collect(it: AsyncIterable<string>): Promise<string[]> {
+    const out: string[] = [];
+    for await (const piece of it) out.push(piece);
+    return out;
   }
 
-  it('unzips the one entry, in pieces that end on a line break', () => {
-    expect(unzipText(zip)).toBe(text);
+  async function unzipText(z: Uint8Array, name = 'f.txt.zip', pieceBytes?: number): Promise<string> {
+    const entry = readZipEntry(z, name);
+    return (await collect(textPieces(inflateEntry(entry, name, 4096), entry.name, pieceBytes))).join('');
+  }
+
+  async function asyncFailure(p: Promise<unknown>): Promise<SyncFailure> {
+    try {
+      await p;
+    } catch (e) {
+      if (e instanceof SyncFailure) return e;
+      throw e;
+    }
+    throw new Error('expected a SyncFailure');
+  }
+
+  it('unzips the one entry, in pieces that end on a line break', async () => {
+    expect(await unzipText(zip)).toBe(text);
     const entry = readZipEntry(zip, 'f.txt.zip');
-    const pieces = [...textPieces(inflateEntry(entry, 'f'), 'f', 10_000)];
+    const pieces = await collect(textPieces(inflateEntry(entry, 'f'), 'f', 10_000));
     expect(pieces.length).toBeGreaterThan(5);
     for (const p of pieces) expect(p.endsWith('\n')).toBe(true);
     // stored (not deflated) entries too
-    expect(unzipText(zipSync({ 'f.txt': strToU8(text) }, { level: 0 }))).toBe(text);
+    expect(await unzipText(zipSync({ 'f.txt': strToU8(text) }, { level: 0 }))).toBe(text);
   });
 
-  it('picks the entry named like the file when there are several', () => {
+  it('picks the entry named like the file when there are several', async () => {
     const two = zipSync({ 'other.txt': strToU8('x'), '123.txt': strToU8('hello\n') });
-    expect(unzipText(two, '123.txt.zip')).toBe('hello\n');
+    expect(await unzipText(two, '123.txt.zip')).toBe('hello\n');
     expect(failure(() => readZipEntry(two, '999.txt.zip')).zh).toContain('有 2 个文件');
   });
 
-  it('refuses a truncated, a damaged and a non-zip download', () => {
-    expect(failure(() => unzipText(zip.slice(0, Math.floor(zip.length * 0.6)))).zh).toContain('损坏');
+  it('refuses a truncated, a damaged and a non-zip download', async () => {
+    expect(failure(() => readZipEntry(zip.slice(0, Math.floor(zip.length * 0.6)), 'f.txt.zip')).zh).toContain('损坏');
     const bad = zip.slice();
     for (let i = 200; i < 240; i++) bad[i] = bad[i]! ^ 0x5a;
-    expect(failure(() => unzipText(bad)).zh).toMatch(/压缩数据损坏|CRC|大小/);
-    expect(failure(() => unzipText(strToU8('{"infcode":-1}'))).zh).toContain('不是 zip 文件');
+    expect((await asyncFailure(unzipText(bad))).zh).toMatch(/压缩数据损坏|CRC|大小/);
+    expect(failure(() => readZipEntry(strToU8('{"infcode":-1}'), 'f.txt.zip')).zh).toContain('不是 zip 文件');
   });
 
-  it('refuses text that is not UTF-8', () => {
+  it('refuses text that is not UTF-8', async () => {
     const latin = zipSync({ 'f.txt': new Uint8Array([0x41, 0x0a, 0xff, 0xfe, 0x0a]) });
-    expect(failure(() => unzipText(latin)).zh).toContain('UTF-8');
+    expect((await asyncFailure(unzipText(latin))).zh).toContain('UTF-8');
   });
 });

@@ -2,6 +2,7 @@ import type { Logger } from '../../core/logger';
 import type { NhsaResult } from '../../nhsa/client';
 import type { CatalogueId, CatalogueProgress } from '../../shared/contract';
 import { MAX_PROBLEMS, SyncFailure, type RowProblem } from './errors';
+import type { FileImporter } from './import-workers';
 import type { RunReport, SyncStore } from './store';
 
 /** What one catalogue's run works with: its calls, its store, its report and its progress. */
@@ -9,6 +10,8 @@ export interface RunContext {
   runId: number;
   catalogue: CatalogueId;
   store: SyncStore;
+  /** starts the threads that read and write downloaded files (file catalogues only) */
+  openImporter(): Promise<FileImporter>;
   log: Logger;
   /** a call to the center as the run's operator */
   call(infno: string, input: Record<string, unknown>): Promise<NhsaResult>;

@@ -15,6 +15,7 @@ import { CATALOGUE_ORDER, DEFAULT_CATALOGUES, catalogueDef } from './definitions
 import { syncDictionaries } from './dict-sync';
 import { SyncFailure } from './errors';
 import { syncFileCatalogue } from './file-sync';
+import { createFileImporter } from './import-workers';
 import { createNationalSearch } from './national-search';
 import { syncPagedCatalogue } from './paged-sync';
 import { createSyncStore, type RunReport } from './store';
@@ -47,6 +48,8 @@ export interface CatalogueSyncDeps {
     finished(run: CatalogueSyncRun): void;
   };
   now?: () => number;
+  /** better-sqlite3 built for Electron (development runs only), for the import writer's own connection */
+  nativeBinding?: string;
 }
 
 export interface StartOptions {
@@ -191,6 +194,7 @@ export function createCatalogueSync(deps: CatalogueSyncDeps) {
       runId: job.runId,
       catalogue: job.catalogue,
       store,
+      openImporter: () => createFileImporter({ db, log, nativeBinding: deps.nativeBinding }),
       log: log.child({ catalogue: job.catalogue, runId: job.runId }),
       call: (infno, input): Promise<NhsaResult> =>
         nhsa.call(infno, input, { operator: job.operator, source: 'catalogue' }),

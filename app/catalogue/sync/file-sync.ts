@@ -1,23 +1,22 @@
 import { z } from '../../shared/z';
 import { CATALOGUE_9102_FIXMEDINS_CODE } from '../../nhsa/registry/catalogue-files';
-import { addProblems, callFailure, checkAborted, yieldToEventLoop, type RunContext } from './context';
+import { addProblems, callFailure, checkAborted, type RunContext } from './context';
 import { compareVer, INITIAL_VER, type FileCatalogueDef } from './definitions';
 import { SyncFailure } from './errors';
-import { CatalogueFileParser } from './parse';
-import { inflateEntry, readZipEntry, textPieces } from './zip';
+import { FileReadFailure, type FileImporter, type ReadFile } from './import-workers';
+import { readZipEntry } from './zip';
 
 /**
  * The version loop of a file catalogue (catalogue.md §1.2, §1.4): ask 13xx for what is newer than the local
- * maximum version, fetch the named file with 9102, stage it, and when the whole file has been read and checked
- * merge it and move the mark in one transaction — then ask again, until the center has nothing newer.
+ * maximum version, fetch the named file with 9102, write it inside one transaction (import-workers.ts), and when
+ * the whole file has been read and checked commit it together with the new mark — then ask again, until the
+ * center has nothing newer.
  *
  * The mark only moves at a file boundary, so a crash or a dropped connection anywhere in between costs at most
  * the file in hand: the next run asks again from the same version and gets the same rows (upserts, so nothing
  * is duplicated), and no later file is ever merged before an earlier one (so nothing is skipped).
  */
 
-/** Rows per stage transaction; between two, the event loop runs (a chunk takes a few tens of ms). */
-export const STAGE_CHUNK_ROWS = 2000;
 /** Safety net against a center that keeps answering with a file that does not move the version. */
 const MAX_FILES_PER_RUN = 500;
 
@@ -40,6 +39,20 @@ const fileRefSchema = z.object({
 });
 
 export async function syncFileCatalogue(ctx: RunContext, def: FileCatalogueDef): Promise<void> {
+  // The import threads start with the first file (an up-to-date catalogue needs none) and end with the run.
+  let importer: FileImporter | null = null;
+  try {
+    await versionLoop(ctx, def, async () => (importer ??= await ctx.openImporter()));
+  } finally {
+    await (importer as FileImporter | null)?.close();
+  }
+}
+
+async function versionLoop(
+  ctx: RunContext,
+  def: FileCatalogueDef,
+  importerFor: () => Promise<FileImporter>,
+): Promise<void> {
   for (let round = 1; ; round++) {
     checkAborted(ctx);
     if (round > MAX_FILES_PER_RUN) {
@@ -76,7 +89,7 @@ export async function syncFileCatalogue(ctx: RunContext, def: FileCatalogueDef):
       throw new SyncFailure(`目录文件 ${name} 下载应答中没有文件内容`, `9102 for ${name}: ok without a file`);
     }
 
-    const maxVer = await importCatalogueZip(ctx, def, d.file, name, dataCnt);
+    const maxVer = await importCatalogueZip(ctx, await importerFor(), def, d.file, name, dataCnt);
     if (compareVer(maxVer, fromVer) <= 0) {
       // The center handed back rows no newer than what we asked from: asking again would loop forever.
       ctx.report.notes.push(`${name} 的最高版本 ${maxVer} 未超过请求的版本 ${fromVer}，已停止继续请求`);
@@ -92,64 +105,67 @@ export async function syncFileCatalogue(ctx: RunContext, def: FileCatalogueDef):
  */
 export async function importCatalogueZip(
   ctx: RunContext,
+  importer: FileImporter,
   def: FileCatalogueDef,
   zip: Uint8Array,
   name: string,
   dataCnt: number | null,
 ): Promise<string> {
-  const entry = readZipEntry(zip, name);
-  const parser = new CatalogueFileParser(def, entry.name);
-  ctx.store.clearStage();
-  let staged = 0;
+  // The zip's directory is read here first (a few microseconds): a cut or non-zip download is refused before
+  // any thread is asked to read it.
+  readZipEntry(zip, name);
   ctx.progress.update({ phase: 'parsing', file: name, percent: dataCnt ? 0 : null, message: null }, true);
+  let file: ReadFile;
   try {
-    for (const text of textPieces(inflateEntry(entry, name), entry.name, 2 * 1024 * 1024)) {
-      for (const rows of parser.chunks(text, STAGE_CHUNK_ROWS)) {
-        ctx.store.stage(rows);
-        staged += rows.length;
-        ctx.progress.update({
-          phase: 'importing',
-          rows: ctx.counters.rows + staged,
-          percent: dataCnt ? Math.min(99, Math.floor((parser.summary.lines * 100) / dataCnt)) : null,
-        });
-        await yieldToEventLoop();
-        checkAborted(ctx);
-      }
-    }
+    file = await importer.read(def, zip, name, (rows, lines) => {
+      if (ctx.signal.aborted) importer.stop();
+      ctx.progress.update({
+        phase: 'importing',
+        rows: ctx.counters.rows + rows,
+        percent: dataCnt ? Math.min(99, Math.floor((lines * 100) / dataCnt)) : null,
+      });
+    });
   } catch (e) {
-    // Nothing of a refused file stays behind; the row problems found before the refusal are part of the report.
-    ctx.store.clearStage();
-    addProblems(ctx, parser.summary.problems, parser.summary.problemsDropped);
+    // Nothing of a refused file stays behind (its transaction is rolled back); the row problems found before
+    // the refusal are part of the report.
+    if (e instanceof FileReadFailure && e.summary) {
+      addProblems(ctx, e.summary.problems, e.summary.problemsDropped);
+      if (e.interrupted) checkAborted(ctx);
+    }
     throw e;
   }
 
-  const s = parser.summary;
+  const s = file.summary;
+  const entryName = file.entryName;
   addProblems(ctx, s.problems, s.problemsDropped);
   if (s.maxColumns > def.columns) {
-    ctx.report.notes.push(`${entry.name} 有 ${s.maxColumns} 列（规范 ${def.columns} 列）：多出的列已原样保存`);
+    ctx.report.notes.push(`${entryName} 有 ${s.maxColumns} 列（规范 ${def.columns} 列）：多出的列已原样保存`);
   }
   if (dataCnt !== null && s.lines !== dataCnt) {
     // Not fatal: what data_cnt counts is not documented (catalogue.md §1.2). The CRC already proved the file is
     // the one the center zipped; a real gap would show as a center-side problem.
-    ctx.report.notes.push(`${entry.name} 有 ${s.lines} 行，中心告知的数据量为 ${dataCnt}`);
+    ctx.report.notes.push(`${entryName} 有 ${s.lines} 行，中心告知的数据量为 ${dataCnt}`);
     ctx.log.warn('catalogue: data_cnt differs from the file', { catalogue: def.id, lines: s.lines, dataCnt });
   }
   if (s.maxVer === null) {
-    ctx.store.clearStage();
+    await importer.rollback();
     throw new SyncFailure(
-      `目录文件 ${entry.name} 中没有可导入的行（共 ${s.lines} 行，跳过 ${s.skipped} 行），版本无法前进，已停止`,
-      `catalogue ${def.id}: ${entry.name} has no importable rows (${s.lines} lines, ${s.skipped} skipped)`,
+      `目录文件 ${entryName} 中没有可导入的行（共 ${s.lines} 行，跳过 ${s.skipped} 行），版本无法前进，已停止`,
+      `catalogue ${def.id}: ${entryName} has no importable rows (${s.lines} lines, ${s.skipped} skipped)`,
     );
   }
+  if (ctx.signal.aborted) {
+    await importer.rollback();
+    checkAborted(ctx);
+  }
 
-  checkAborted(ctx);
-  ctx.progress.update({ phase: 'merging', rows: ctx.counters.rows + staged, percent: 99 }, true);
-  const merged = ctx.store.mergeFile({
+  ctx.progress.update({ phase: 'merging', rows: ctx.counters.rows + file.rowsWritten, percent: 99 }, true);
+  const merged = await importer.commit({
     catalogue: def.id,
     runId: ctx.runId,
     maxVer: s.maxVer,
     skipped: s.skipped,
-    expectedStaged: staged,
+    expectedRows: s.rows,
     now: ctx.now(),
   });
   ctx.counters.files++;
@@ -160,11 +176,12 @@ export async function importCatalogueZip(
     catalogue: def.id,
     file: name,
     lines: s.lines,
-    staged,
+    rows: s.rows,
     changed: merged.changed,
     skipped: s.skipped,
     ver: s.maxVer,
     total: merged.total,
+    threaded: importer.threaded,
   });
   ctx.progress.update({ phase: 'importing', rows: ctx.counters.rows, percent: 100 }, true);
   return s.maxVer;

@@ -19,8 +19,8 @@ import { MAX_PROBLEMS, SyncFailure, type RowProblem } from './errors';
  *   Skipping is safe here: the rest of the file is right, and the report names the row for the center.
  */
 
-/** The values bound into the stage table, in its column order. */
-export type StageRow = [
+/** One row of a catalogue file as it is written into nat_items (line first, then the columns in order). */
+export type FileRow = [
   line: number,
   code: string,
   name: string,
@@ -99,15 +99,15 @@ export class CatalogueFileParser {
   /**
    * Yields the rows of a piece of the file in chunks of at most `chunkRows`. Pieces are fed in file order and
    * each ends on a line break (or the file's end). Throws SyncFailure when the file must be refused; rows
-   * yielded before that must then be discarded by the caller (they only ever reach the stage).
+   * yielded before that must then be discarded by the caller (they are written inside the file's transaction).
    */
-  *chunks(text: string, chunkRows: number): Generator<StageRow[], void, void> {
+  *chunks(text: string, chunkRows: number): Generator<FileRow[], void, void> {
     const { def } = this;
     const at = def.at;
     const n = text.length;
     let pos = this.lineNo === 0 && text.charCodeAt(0) === 0xfeff ? 1 : 0;
     let lineNo = this.lineNo;
-    let chunk: StageRow[] = [];
+    let chunk: FileRow[] = [];
     const cell = (cells: (string | null)[], i: number | undefined): string | null =>
       i === undefined ? null : (cells[i] ?? null);
 
@@ -200,7 +200,7 @@ export class CatalogueFileParser {
             ],
           );
         }
-        // The same code in two versions: both go to the stage, the merge keeps the newer one.
+        // The same code in two versions: both are written in file order; the upsert keeps the newer one.
         if (compareVer(ver, before.ver) > 0) this.seen.set(code, { line: lineNo, ver });
       } else {
         this.seen.set(code, { line: lineNo, ver });

@@ -2,43 +2,20 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from '../../db/connection';
 import type { CatalogueId, CatalogueSyncRun } from '../../shared/contract';
 import type { RowProblem } from './errors';
-import type { StageRow } from './parse';
 
 /**
- * Every statement the sync runs against the till's database, in one place.
- *
- * The stage is a TEMP table: private to this connection, written without fsync or WAL traffic (a file's rows
- * pass through it once), invisible to every reader, and gone by itself when the process dies — so a crashed
- * import can never leave half a file behind, in this process or for another one (the CLI) on the same file.
- * It is emptied at the start of every file anyway.
+ * The statements the sync runs against the till's database on the main connection: state, runs, query pages
+ * and dictionaries. A downloaded file is written by file-writer.ts on the import connection instead.
  *
  * Version comparisons in SQL use the same rule as compareVer (definitions.ts): longer is newer, then text order.
  */
 
-const NEWER_VER = (a: string, b: string) =>
+export const NEWER_VER = (a: string, b: string) =>
   `(length(${a}) > length(${b}) OR (length(${a}) = length(${b}) AND ${a} >= ${b}))`;
 
-const STAGE_DDL = `CREATE TEMP TABLE IF NOT EXISTS nat_items_stage (
-  line INTEGER PRIMARY KEY,
-  code TEXT NOT NULL,
-  name TEXT NOT NULL,
-  trade_name TEXT,
-  spec TEXT,
-  dosform TEXT,
-  manufacturer TEXT,
-  aprvno TEXT,
-  otc_flag TEXT,
-  chrgitm_lv TEXT,
-  pinyin TEXT,
-  vali_flag TEXT,
-  ver TEXT NOT NULL,
-  updt_time TEXT,
-  cols TEXT NOT NULL
-) STRICT`;
-
-const NAT_COLUMNS =
+export const NAT_COLUMNS =
   'catalogue, code, name, trade_name, spec, dosform, manufacturer, aprvno, otc_flag, chrgitm_lv, pinyin, vali_flag, ver, updt_time, cols';
-const NAT_UPDATE = `name = excluded.name, trade_name = excluded.trade_name, spec = excluded.spec,
+export const NAT_UPDATE = `name = excluded.name, trade_name = excluded.trade_name, spec = excluded.spec,
   dosform = excluded.dosform, manufacturer = excluded.manufacturer, aprvno = excluded.aprvno,
   otc_flag = excluded.otc_flag, chrgitm_lv = excluded.chrgitm_lv, pinyin = excluded.pinyin,
   vali_flag = excluded.vali_flag, ver = excluded.ver, updt_time = excluded.updt_time, cols = excluded.cols`;
@@ -85,38 +62,13 @@ export type QueryRow = Record<string, string | number | null>;
 export type SyncStore = ReturnType<typeof createSyncStore>;
 
 export function createSyncStore(db: Db) {
-  db.exec(STAGE_DDL);
-
-  const stageInsert = db.prepare(`INSERT INTO temp.nat_items_stage (line, code, name, trade_name, spec, dosform,
-    manufacturer, aprvno, otc_flag, chrgitm_lv, pinyin, vali_flag, ver, updt_time, cols)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const stageCount = db.prepare('SELECT count(*) FROM temp.nat_items_stage').pluck() as Statement<[], number>;
-  const stageClear = db.prepare('DELETE FROM temp.nat_items_stage');
-  // WHERE true: an upsert after INSERT … SELECT needs it to parse unambiguously (SQLite docs, "upsert").
-  const merge = db.prepare(`INSERT INTO nat_items (${NAT_COLUMNS})
-    SELECT @catalogue, code, name, trade_name, spec, dosform, manufacturer, aprvno, otc_flag, chrgitm_lv, pinyin,
-      vali_flag, ver, updt_time, cols
-    FROM temp.nat_items_stage WHERE true ORDER BY line
-    ON CONFLICT (catalogue, code) DO UPDATE SET ${NAT_UPDATE}
-    WHERE ${NEWER_VER('excluded.ver', 'nat_items.ver')}`);
   const natUpsert = db.prepare(`INSERT INTO nat_items (${NAT_COLUMNS})
     VALUES (@catalogue, @code, @name, @trade_name, @spec, @dosform, @manufacturer, @aprvno, @otc_flag, @chrgitm_lv,
       @pinyin, @vali_flag, @ver, @updt_time, @cols)
     ON CONFLICT (catalogue, code) DO UPDATE SET ${NAT_UPDATE}
     WHERE ${NEWER_VER('excluded.ver', 'nat_items.ver')}`);
-  const natCount = db.prepare('SELECT count(*) FROM nat_items WHERE catalogue = ?').pluck() as Statement<
-    [string],
-    number
-  >;
-
   const stateOf = db.prepare('SELECT * FROM catalogue_sync_state WHERE catalogue = ?') as Statement<[string], StateRow>;
   const allStates = db.prepare('SELECT * FROM catalogue_sync_state') as Statement<[], StateRow>;
-  const advanceVer = db.prepare(`INSERT INTO catalogue_sync_state (catalogue, max_ver, rows, updated_at)
-    VALUES (@catalogue, @mark, @rows, @now)
-    ON CONFLICT (catalogue) DO UPDATE SET
-      max_ver = CASE WHEN max_ver IS NULL OR NOT ${NEWER_VER('max_ver', 'excluded.max_ver')} THEN excluded.max_ver
-                ELSE max_ver END,
-      rows = excluded.rows, updated_at = excluded.updated_at`);
   const advanceTime = db.prepare(`INSERT INTO catalogue_sync_state (catalogue, max_updt_time, rows, updated_at)
     VALUES (@catalogue, @mark, @rows, @now)
     ON CONFLICT (catalogue) DO UPDATE SET
@@ -129,9 +81,6 @@ export function createSyncStore(db: Db) {
     db.prepare(`INSERT INTO catalogue_sync_runs (catalogue, trigger, operator_id, started_at, status, report)
     VALUES (@catalogue, @trigger, @operatorId, @now, 'running', @report)`);
   const runStarted = db.prepare('UPDATE catalogue_sync_runs SET from_mark = ?, started_at = ? WHERE id = ?');
-  const runFileDone =
-    db.prepare(`UPDATE catalogue_sync_runs SET files = files + 1, rows_imported = rows_imported + @rows,
-    rows_skipped = rows_skipped + @skipped, to_mark = @mark WHERE id = @id`);
   const runFinish = db.prepare(`UPDATE catalogue_sync_runs SET status = @status, finished_at = @now, error = @error,
     report = @report, to_mark = coalesce(@mark, to_mark), rows_imported = @rows, rows_skipped = @skipped, files = @files
     WHERE id = @id`);
@@ -197,54 +146,7 @@ export function createSyncStore(db: Db) {
       sort = excluded.sort, vali_flag = excluded.vali_flag, version = excluded.version`);
   const dictCount = db.prepare('SELECT count(*) FROM dict_items').pluck() as Statement<[], number>;
 
-  const stageChunk = db.transaction((rows: readonly StageRow[]) => {
-    for (const r of rows) stageInsert.run(r);
-  });
-
   return {
-    /** Empties the stage (a file always starts from nothing). */
-    clearStage(): void {
-      stageClear.run();
-    },
-
-    /** One chunk of a file into the stage, in its own short transaction on the TEMP database. */
-    stage(rows: readonly StageRow[]): void {
-      stageChunk(rows);
-    },
-
-    stagedCount(): number {
-      return stageCount.get()!;
-    },
-
-    /**
-     * The whole staged file becomes visible, the version mark moves and the run counts the file — in ONE
-     * transaction, so after a crash either all of it happened or none. Returns rows inserted or replaced.
-     */
-    mergeFile(a: {
-      catalogue: string;
-      runId: number;
-      maxVer: string;
-      skipped: number;
-      expectedStaged: number;
-      now: number;
-    }): { changed: number; total: number } {
-      return db
-        .transaction(() => {
-          // The stage is private to this connection, but a mismatch would mean rows went missing: never merge then.
-          const staged = stageCount.get()!;
-          if (staged !== a.expectedStaged) {
-            throw new Error(`stage holds ${staged} rows, ${a.expectedStaged} were written`);
-          }
-          const changed = merge.run({ catalogue: a.catalogue }).changes;
-          const total = natCount.get(a.catalogue)!;
-          advanceVer.run({ catalogue: a.catalogue, mark: a.maxVer, rows: total, now: a.now });
-          runFileDone.run({ id: a.runId, rows: changed, skipped: a.skipped, mark: a.maxVer });
-          stageClear.run();
-          return { changed, total };
-        })
-        .immediate();
-    },
-
     /** One page of a paged query, upserted in one transaction. Returns rows inserted or replaced. */
     upsertQueryPage(catalogue: string, rows: readonly QueryRow[]): number {
       const stmt = queryUpserts[catalogue];
@@ -338,7 +240,7 @@ export function createSyncStore(db: Db) {
       return { rows: runsPage.all(limit, offset).map(toRun), total: runsTotal.get()! };
     },
 
-    /** Runs a crash (or a kill) left 'running': they did not finish, and their stage died with the process. */
+    /** Runs a crash (or a kill) left 'running': they did not finish, and their open file transaction was rolled back. */
     markInterrupted(now: number, error: string): number {
       return markInterrupted.run({ now, error }).changes;
     },

@@ -1,13 +1,12 @@
 import zlib from 'node:zlib';
-import { Inflate } from 'fflate';
 import { catalogueZipEntryName } from '../../nhsa/registry/catalogue-files';
 import { SyncFailure } from './errors';
 
 /**
  * The 9102 answer is a zip holding one .txt (catalogue.md §1.2). This reads the zip's central directory itself
- * (a few dozen lines: the layout is fixed by PKWARE's APPNOTE) and inflates the entry with fflate's streaming
- * Inflate, a slice at a time, so the caller can parse and yield between slices instead of freezing the till
- * while a 40 MB text is unpacked. The CRC-32 and size from the directory are checked at the end: a damaged
+ * (a few dozen lines: the layout is fixed by PKWARE's APPNOTE) and inflates the entry with node's zlib as a
+ * stream, a slice at a time, so a 40 MB text is never held whole and the reader parses one slice while zlib
+ * unpacks the next. The CRC-32 and size from the directory are checked at the end: a damaged
  * download is refused before anything of it can become visible.
  */
 
@@ -119,14 +118,15 @@ export function readZipEntry(zip: Uint8Array, file: string): ZipEntry {
 }
 
 /**
- * The entry's bytes in pieces, inflating `sliceBytes` of compressed data per step. After the last piece the
- * size and CRC-32 have been checked (a mismatch throws).
+ * The entry's bytes in pieces. Inflating runs in node's zlib on the libuv thread pool, so it overlaps with
+ * whatever the calling thread does with the previous piece. After the last piece the size and CRC-32 have
+ * been checked (a mismatch throws).
  */
-export function* inflateEntry(
+export async function* inflateEntry(
   entry: ZipEntry,
   file: string,
-  sliceBytes = 256 * 1024,
-): Generator<Uint8Array, void, void> {
+  sliceBytes = 1024 * 1024,
+): AsyncGenerator<Uint8Array, void, void> {
   let produced = 0;
   let crc = 0;
   const check = (piece: Uint8Array) => {
@@ -142,22 +142,18 @@ export function* inflateEntry(
       yield piece;
     }
   } else {
-    let out: Uint8Array[] = [];
-    const inflater = new Inflate((chunk) => out.push(chunk));
-    for (let at = 0; at < entry.data.length || at === 0; at += sliceBytes) {
-      const end = Math.min(entry.data.length, at + sliceBytes);
-      try {
-        inflater.push(entry.data.subarray(at, end), end >= entry.data.length);
-      } catch (e) {
-        throw broken(file, '压缩数据损坏或不完整', `inflate failed: ${(e as Error).message}`);
+    const inflater = zlib.createInflateRaw({ chunkSize: sliceBytes });
+    inflater.end(entry.data);
+    try {
+      for await (const piece of inflater as AsyncIterable<Buffer>) {
+        check(piece);
+        yield piece;
       }
-      const pieces = out;
-      out = [];
-      for (const p of pieces) {
-        check(p);
-        yield p;
-      }
-      if (end >= entry.data.length) break;
+    } catch (e) {
+      if (e instanceof SyncFailure) throw e;
+      throw broken(file, '压缩数据损坏或不完整', `inflate failed: ${(e as Error).message}`);
+    } finally {
+      inflater.destroy();
     }
   }
   if (produced !== entry.size) {
@@ -172,7 +168,11 @@ export function* inflateEntry(
  * Text pieces that end on a line break (so no line straddles two pieces), decoded as UTF-8. A LF byte never
  * occurs inside a multi-byte UTF-8 sequence, so cutting there is safe. Invalid UTF-8 is refused.
  */
-export function* textPieces(bytes: Iterable<Uint8Array>, file: string, pieceBytes = 1024 * 1024): Generator<string> {
+export async function* textPieces(
+  bytes: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  file: string,
+  pieceBytes = 1024 * 1024,
+): AsyncGenerator<string> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let pending: Uint8Array[] = [];
   let pendingLength = 0;
@@ -187,7 +187,7 @@ export function* textPieces(bytes: Iterable<Uint8Array>, file: string, pieceByte
       );
     }
   };
-  for (const b of bytes) {
+  for await (const b of bytes) {
     pending.push(b);
     pendingLength += b.length;
     if (pendingLength < pieceBytes) continue;
