@@ -45,6 +45,12 @@ export interface CallContext {
   source?: string;
   /** file bytes for 9101 (sent as the profile's upload variant) */
   file?: { name: string; bytes: Uint8Array };
+  /**
+   * What the call belongs to, e.g. `sale:42`, written into the journal row in the same transaction that
+   * allocates the msgid: after a crash the owner finds its call (and so its outcome) by this, even though the
+   * msgid was never handed back to it.
+   */
+  ref?: string;
 }
 
 /**
@@ -254,6 +260,7 @@ export function createNhsaClient(deps: NhsaClientDeps) {
         request: envelope,
         startedAt: at.getTime(),
         source: ctx.source ?? 'app',
+        ref: ctx.ref ?? null,
         fixmedinsCode: config.fixmedinsCode,
         at,
       }),

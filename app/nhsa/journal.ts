@@ -53,12 +53,15 @@ function compact(value: unknown): string {
  */
 export function createJournal(db: Db, owner: string | null = null) {
   const insert = db.prepare(
-    `INSERT INTO nhsa_journal (msgid, infno, operator_id, opter, psn_no, insuplc_admdvs, request, started_at, source, owner)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO nhsa_journal (msgid, infno, operator_id, opter, psn_no, insuplc_admdvs, request, started_at, source, owner, ref)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const complete = db.prepare(
     `UPDATE nhsa_journal SET finished_at = ?, duration_ms = ?, outcome = ?, infcode = ?, err_msg = ?, response = ?, warnings = ?
      WHERE msgid = ? AND outcome = 'pending'`,
+  );
+  const latestForRef = db.prepare(
+    'SELECT msgid, outcome, err_msg FROM nhsa_journal WHERE ref = ? AND infno = ? ORDER BY id DESC LIMIT 1',
   );
   // Open calls whose sender is gone: every owner not in the given list of live processes.
   const pending = db.prepare(
@@ -77,6 +80,7 @@ export function createJournal(db: Db, owner: string | null = null) {
       request: unknown;
       startedAt: number;
       source: string;
+      ref?: string | null;
     }): void {
       insert.run(
         row.msgid,
@@ -89,6 +93,7 @@ export function createJournal(db: Db, owner: string | null = null) {
         row.startedAt,
         row.source,
         owner,
+        row.ref ?? null,
       );
     },
 
@@ -114,6 +119,13 @@ export function createJournal(db: Db, owner: string | null = null) {
         r.warnings.length ? JSON.stringify(r.warnings.slice(0, 50)) : null,
         msgid,
       );
+    },
+
+    /** The newest call of a kind made for `ref` (see CallContext.ref), with how it ended so far. */
+    latestFor(ref: string, infno: string): { msgid: string; outcome: JournalOutcome; errMsg: string | null } | null {
+      const r = latestForRef.get(ref, infno) as
+        { msgid: string; outcome: JournalOutcome; err_msg: string | null } | undefined;
+      return r ? { msgid: r.msgid, outcome: r.outcome, errMsg: r.err_msg } : null;
     },
 
     /** Rows a crash left open: sent (perhaps) but never completed, by a process not in `liveOwners`. */

@@ -1,6 +1,7 @@
 import { sql as m0001 } from './0001-foundation';
 import { sql as m0002 } from './0002-nhsa-journal';
 import { sql as m0003 } from './0003-catalogue-products';
+import { sql as m0004 } from './0004-counter';
 
 export interface Migration {
   version: number;
@@ -13,4 +14,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: '0001-foundation', sql: m0001 },
   { version: 2, name: '0002-nhsa-journal', sql: m0002 },
   { version: 3, name: '0003-catalogue-products', sql: m0003 },
+  { version: 4, name: '0004-counter', sql: m0004 },
 ];

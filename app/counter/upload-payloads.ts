@@ -1,0 +1,102 @@
+import type { Db } from '../db/connection';
+import { beijingDateTime } from '../nhsa/beijing-time';
+import { fenToYuan } from '../shared/money';
+import type { StoredPerson } from './person';
+import type { SaleRow } from './sale-store';
+
+/**
+ * The 3505 (商品销售) records a sale leaves in upload_outbox — THE CONTRACT with the uploader of the inventory
+ * module: one row per sale line (a line is one product and one batch), infno '3505', ref_type 'sale_line',
+ * ref_id the line id, payload = the complete 3505 input `{ selinfo, drugtracinfo }` as it will be sent
+ * (inventory.md §3.5). The uploader sends it as is (or gathers rows into 3505A) and records the outcome on
+ * the row; it never rebuilds a payload from the sale, so what was sold is what is reported.
+ *
+ * Choices where the notes are unsure (registry/inventory.ts has the field notes):
+ * - prsc_dr_name is required by the spec even for OTC sales; without a prescription '无' is sent.
+ * - phar_name / phar_prac_cert_no: the pharmacist who checked the prescription, else the sale's operator.
+ *   operators have no practice-certificate column yet; the inventory issue adds it and fills it here.
+ * - fixmedins_bchno: the till's batch id (unique per product and lot), manu_lotnum the lot on the box.
+ * - self-pay buyers: psn_cert_type '01' with no number (QD fills '01' for self-pay buyers).
+ */
+
+interface LineFacts {
+  id: number;
+  qty: number;
+  split: number;
+  unit_price_fen: number;
+  code: string;
+  generic_name: string;
+  nat_code: string | null;
+  mapping_nat_code: string | null;
+  rx_class: string;
+  batch_id: number | null;
+  batch_no: string | null;
+  mfg_date: string | null;
+  expiry_date: string | null;
+}
+
+export interface OutboxRecord {
+  infno: '3505';
+  refType: 'sale_line';
+  refId: number;
+  payload: { selinfo: Record<string, unknown>; drugtracinfo: { drug_trac_codg: string }[] };
+}
+
+export function saleUploadPayloads(db: Db, sale: SaleRow, person: StoredPerson | null, at: number): OutboxRecord[] {
+  const lines = db
+    .prepare(
+      `SELECT l.id, l.qty, l.split, l.unit_price_fen, p.code, p.generic_name, p.nat_code, m.nat_code AS mapping_nat_code,
+         p.rx_class, l.batch_id, b.batch_no, b.mfg_date, b.expiry_date
+       FROM sale_lines l JOIN products p ON p.id = l.product_id
+       LEFT JOIN product_mappings m ON m.product_id = p.id
+       LEFT JOIN stock_batches b ON b.id = l.batch_id
+       WHERE l.sale_id = ? ORDER BY l.id`,
+    )
+    .all(sale.id) as LineFacts[];
+  const codes = db.prepare('SELECT code FROM sale_trace_codes WHERE line_id = ? ORDER BY id').pluck();
+  const rx = db.prepare('SELECT rx_no, prescriber FROM sale_prescriptions WHERE sale_id = ?').get(sale.id) as
+    { rx_no: string; prescriber: string } | undefined;
+  const pharmacist = db
+    .prepare('SELECT display_name FROM operators WHERE id = ?')
+    .pluck()
+    .get(sale.pharmacist_id ?? sale.operator_id) as string | undefined;
+  const opter = db.prepare('SELECT display_name FROM operators WHERE id = ?').pluck().get(sale.operator_id) as
+    string | undefined;
+  const insured = sale.setl_id !== null;
+  return lines.map((l) => ({
+    infno: '3505',
+    refType: 'sale_line',
+    refId: l.id,
+    payload: {
+      selinfo: {
+        med_list_codg: l.mapping_nat_code ?? l.nat_code ?? '',
+        fixmedins_hilist_id: l.code,
+        fixmedins_hilist_name: l.generic_name,
+        fixmedins_bchno: l.batch_id === null ? '' : String(l.batch_id),
+        prsc_dr_name: rx?.prescriber ?? '无',
+        phar_name: pharmacist ?? '',
+        phar_prac_cert_no: '',
+        hi_feesetl_type: insured ? '1' : '0',
+        setl_id: insured ? sale.setl_id : '',
+        mdtrt_sn: insured ? (sale.mdtrt_id ?? sale.receipt_no) : sale.receipt_no,
+        psn_no: person?.psnNo ?? '',
+        psn_cert_type: person?.psnCertType ?? '01',
+        certno: person?.idNo ?? '',
+        psn_name: person?.name ?? '',
+        manu_lotnum: l.batch_no ?? '',
+        manu_date: l.mfg_date ?? '',
+        expy_end: l.expiry_date ?? '',
+        rx_flag: l.rx_class === 'rx' ? '1' : '0',
+        trdn_flag: l.split === 1 ? '1' : '0',
+        finl_trns_pric: fenToYuan(l.unit_price_fen),
+        rxno: l.rx_class === 'rx' && rx ? rx.rx_no : '',
+        rtal_docno: sale.receipt_no,
+        sel_retn_cnt: String(l.qty),
+        sel_retn_time: beijingDateTime(new Date(at)),
+        sel_retn_opter_name: opter ?? '',
+        mdtrt_setl_type: insured ? '1' : '2',
+      },
+      drugtracinfo: (codes.all(l.id) as string[]).map((c) => ({ drug_trac_codg: c })),
+    },
+  }));
+}

@@ -1,0 +1,222 @@
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../../app/shared/errors';
+import { counterFixture, type CounterFixture } from '../support/counter-fixture';
+import { sandboxMessages } from '../support/nhsa-fixture';
+
+/**
+ * The counter service against the training-mode sandbox over real HTTP and a real SQLite file: a self-pay
+ * sale and an insurance sale from scan to paid, with batches, trace codes, GSP gates, the fund split, split
+ * tender, stock and the 3505 outbox rows; and a settlement whose answer is lost, reversed and given back.
+ */
+
+// 20-digit trace codes (码上放心 style, leading 8)
+const trace = (n: number) => `8${String(n).padStart(19, '0')}`;
+
+async function errorOf(p: Promise<unknown> | (() => unknown)): Promise<AppError> {
+  try {
+    await (typeof p === 'function' ? p() : p);
+  } catch (e) {
+    if (e instanceof AppError) return e;
+    throw e;
+  }
+  throw new Error('expected an AppError');
+}
+
+function stockOf(f: CounterFixture, productId: number): number {
+  return f.db.prepare('SELECT qty_base FROM product_stock WHERE product_id = ?').pluck().get(productId) as number;
+}
+
+describe('counter: a self-pay sale', () => {
+  it('scans, picks the first-expiring sellable batch, gates on trace codes, takes cash with change', async () => {
+    const f = await counterFixture();
+    // an expired batch, a later one, and the one that expires first among the sellable
+    f.stockUp('vitaminC', 'VC-OLD', '2026-01-31', 10);
+    f.stockUp('vitaminC', 'VC-LATE', '2028-06-30', 10);
+    const early = f.stockUp('vitaminC', 'VC-EARLY', '2027-03-31', 10);
+    const c = f.counter;
+    const sale = c.start(f.opId);
+    expect(c.start(f.opId).id).toBe(sale.id); // one sale in progress per operator
+
+    const r = c.scan(sale.id, f.opId, '6901234567809');
+    expect(r.kind).toBe('added');
+    let v = r.sale;
+    expect(v.lines).toHaveLength(1);
+    expect(v.lines[0]).toMatchObject({ name: '维生素C片', qty: 1, unitPriceFen: 350, amountFen: 350 });
+    expect(v.lines[0]!.batch).toMatchObject({ id: early, batchNo: 'VC-EARLY', nearExpiry: true });
+    expect(r.kind === 'added' && r.message).toContain('近效期');
+    v = c.updateLine(sale.id, f.opId, v.lines[0]!.id, { qty: 2 });
+    expect(v.totalFen).toBe(700);
+    // trace codes are required for self-pay by default: two boxes, two codes
+    expect(v.blockers).toEqual(['维生素C片 还差 2 个追溯码']);
+    expect((await errorOf(() => c.pay(sale.id, f.opId, [{ method: 'cash', amountFen: 1000 }]))).message).toContain(
+      '追溯码',
+    );
+    const t1 = c.scan(sale.id, f.opId, trace(1));
+    expect(t1.kind).toBe('trace');
+    expect((await errorOf(() => c.scan(sale.id, f.opId, trace(1)))).message).toContain('已扫过');
+    expect((await errorOf(() => c.scan(sale.id, f.opId, '12345'))).code).toBe('NOT_FOUND');
+    v = c.scan(sale.id, f.opId, trace(2)).sale;
+    expect(v.blockers).toEqual([]);
+    expect(v.lines[0]!.traceCodes.map((t) => t.code)).toEqual([trace(1), trace(2)]);
+
+    // not enough paid, too much by card, then cash with change
+    expect((await errorOf(() => c.pay(sale.id, f.opId, [{ method: 'cash', amountFen: 500 }]))).message).toBe(
+      '还差 2.00 元',
+    );
+    expect((await errorOf(() => c.pay(sale.id, f.opId, [{ method: 'bankcard', amountFen: 800 }]))).message).toContain(
+      '超过应收',
+    );
+    const done = c.pay(sale.id, f.opId, [
+      { method: 'wechat', amountFen: 200 },
+      { method: 'cash', amountFen: 1000 },
+    ]);
+    expect(done).toMatchObject({ state: 'completed', changeFen: 500, dueFen: 700 });
+    expect(done.receiptNo).toMatch(/^S20261128\d{4}$/);
+    expect(stockOf(f, f.ids.vitaminC)).toBe(28);
+    expect(f.db.prepare('SELECT qty_base FROM stock_batches WHERE id = ?').pluck().get(early)).toBe(8);
+    const ledger = f.db.prepare("SELECT delta_base, cause FROM stock_ledger WHERE ref_type = 'sale'").all();
+    expect(ledger).toEqual([{ delta_base: -2, cause: 'sale' }]);
+    const outbox = f.db.prepare('SELECT infno, ref_type, payload, state FROM upload_outbox').all() as {
+      infno: string;
+      payload: string;
+      state: string;
+    }[];
+    expect(outbox).toHaveLength(1);
+    const payload = JSON.parse(outbox[0]!.payload) as { selinfo: Record<string, string>; drugtracinfo: unknown[] };
+    expect(payload.selinfo).toMatchObject({
+      med_list_codg: 'XA11GAW043A001010100002',
+      fixmedins_hilist_id: 'P002',
+      hi_feesetl_type: '0',
+      mdtrt_setl_type: '2',
+      manu_lotnum: 'VC-EARLY',
+      sel_retn_cnt: '2',
+      rtal_docno: done.receiptNo,
+      finl_trns_pric: '3.50',
+    });
+    expect(payload.drugtracinfo).toEqual([{ drug_trac_codg: trace(1) }, { drug_trac_codg: trace(2) }]);
+    // the same boxes cannot be sold again
+    const next = c.start(f.opId);
+    c.scan(next.id, f.opId, '6901234567809');
+    expect((await errorOf(() => c.scan(next.id, f.opId, trace(1)))).message).toContain('整盒售出');
+  });
+
+  it('refuses what cannot be sold: no stock, only expired stock, a special drug without buyer or over the limit', async () => {
+    const f = await counterFixture({ env: { POS_TRACE_REQUIRED_FOR_SELFPAY: 'false' } });
+    const c = f.counter;
+    const sale = c.start(f.opId);
+    expect((await errorOf(() => c.scan(sale.id, f.opId, '6901234567816'))).message).toContain('没有可售库存');
+    f.stockUp('ibuprofen', 'IB-X', '2026-10-31', 5);
+    expect((await errorOf(() => c.scan(sale.id, f.opId, '6901234567816'))).message).toContain('过期');
+    f.stockUp('pseudoephedrine', 'PE-1', '2028-01-31', 10);
+    let v = c.addProduct(sale.id, f.opId, { productId: f.ids.pseudoephedrine, qty: 3 }).sale;
+    expect(v.blockers).toEqual([
+      '本单含麻黄碱类等特殊药品复方制剂：请登记购买人身份证',
+      '含特殊药品复方制剂每次限购 2 个最小包装，本单 3 个',
+    ]);
+    expect(
+      (
+        await errorOf(() =>
+          c.setSpecialBuyer(sale.id, f.opId, { name: '张三', idNo: '110101199001011234', source: 'typed' }),
+        )
+      ).message,
+    ).toContain('身份证号不正确');
+    v = c.setSpecialBuyer(sale.id, f.opId, {
+      name: '张三',
+      idNo: '11010119900101301X'.slice(0, 17) + '3',
+      source: 'typed',
+    });
+    expect(v.specialBuyer?.idNoMasked).toMatch(/^110101\*+/);
+    v = c.updateLine(sale.id, f.opId, v.lines[0]!.id, { qty: 2 });
+    expect(v.blockers).toEqual([]);
+    expect(c.pay(sale.id, f.opId, [{ method: 'cash', amountFen: 3180 }]).state).toBe('completed');
+    expect(f.db.prepare('SELECT buyer_name FROM special_drug_sales WHERE sale_id = ?').pluck().get(sale.id)).toBe(
+      '张三',
+    );
+  });
+});
+
+describe('counter: an insurance sale', () => {
+  it('reads the person, pre-settles, settles, takes the cash part by split tender', async () => {
+    const f = await counterFixture({ env: { POS_TRACE_REQUIRED_FOR_INSURANCE: 'false' } });
+    f.stockUp('vitaminC', 'VC-1', '2028-01-31', 10);
+    f.stockUp('ibuprofen', 'IB-1', '2028-01-31', 10);
+    const c = f.counter;
+    const sale = c.start(f.opId);
+    c.scan(sale.id, f.opId, '6901234567809');
+    c.scan(sale.id, f.opId, '6901234567816');
+    let v = await c.readPerson(sale.id, f.opId, { certType: '02', certNo: '11010119650315201X' });
+    expect(v.person).toMatchObject({ name: '王**', psnNo: '110100SBX0000000001', chosenInsutype: '310' });
+    expect(v.person!.certnoMasked).not.toContain('19650315');
+    expect(v.person!.insutypes[0]).toMatchObject({ insutype: '310', balanceFen: 100000 });
+    expect(v.blockers).toEqual([]);
+    await expect(c.settle(sale.id, f.opId)).rejects.toThrow('请先预结算');
+
+    v = await c.preSettle(sale.id, f.opId);
+    expect(v.state).toBe('presettled');
+    const pre = v.presettle!;
+    expect(pre.medfeeFen).toBe(350 + 1880);
+    expect(pre.fundFen + pre.accountFen + pre.cashFen).toBe(pre.medfeeFen);
+
+    v = await c.settle(sale.id, f.opId);
+    expect(v.state).toBe('settled');
+    expect(v.settlement!.setlId).toMatch(/^SBXS/);
+    expect(v.dueFen).toBe(v.settlement!.cashFen);
+    expect(v.receiptNo).toMatch(/^S2026/);
+    // booked at settlement: stock out and 3505 queued, even before the customer pays the rest
+    expect(stockOf(f, f.ids.vitaminC)).toBe(9);
+    const rows = f.db.prepare("SELECT payload FROM upload_outbox WHERE infno = '3505'").pluck().all() as string[];
+    expect(rows).toHaveLength(2);
+    expect(JSON.parse(rows[0]!).selinfo).toMatchObject({
+      hi_feesetl_type: '1',
+      setl_id: v.settlement!.setlId,
+      psn_name: '王培训',
+    });
+
+    const due = v.dueFen;
+    if (due > 0) {
+      const wechat = Math.floor(due / 2);
+      v = c.pay(sale.id, f.opId, [
+        { method: 'wechat', amountFen: wechat },
+        { method: 'cash', amountFen: due - wechat + 1000 },
+      ]);
+      expect(v.changeFen).toBe(1000);
+    } else {
+      v = c.pay(sale.id, f.opId, []);
+    }
+    expect(v.state).toBe('completed');
+    expect(f.counter.active(f.opId)).toBeNull();
+  });
+
+  it('a 2102 whose answer is lost is reversed, and the cart comes back to the cashier', async () => {
+    const f = await counterFixture({ env: { POS_TRACE_REQUIRED_FOR_INSURANCE: 'false' } });
+    f.stockUp('vitaminC', 'VC-1', '2028-01-31', 10);
+    const c = f.counter;
+    const sale = c.start(f.opId);
+    c.scan(sale.id, f.opId, '6901234567809');
+    await c.readPerson(sale.id, f.opId, { certType: '02', certNo: '11010119650315201X' });
+    await c.preSettle(sale.id, f.opId);
+    f.sandbox!.faults.inject({ mode: 'drop_after_commit', infno: '2102' });
+    const e = await errorOf(c.settle(sale.id, f.opId));
+    expect(e.code).toBe('NHSA_UNKNOWN');
+    expect(e.message).toContain('冲正');
+    let v = c.get(sale.id);
+    expect(v.state).toBe('reversing');
+    expect(v.notice).toContain('冲正');
+    // no stock was taken, nothing queued for upload
+    expect(stockOf(f, f.ids.vitaminC)).toBe(10);
+    expect(f.db.prepare('SELECT count(*) FROM upload_outbox').pluck().get()).toBe(0);
+    // settling again while the reversal is pending is refused
+    await expect(c.settle(sale.id, f.opId)).rejects.toThrow();
+
+    await f.svc.reversals.drain();
+    v = c.get(sale.id);
+    expect(v.state).toBe('open');
+    expect(v.notice).toContain('已冲正');
+    expect(v.lines).toHaveLength(1);
+    const infnos = sandboxMessages(f.sandboxDbPath).map((m) => m.infno);
+    expect(infnos.filter((i) => i === '2601')).toHaveLength(1);
+    // and the cart settles normally afterwards
+    await c.preSettle(sale.id, f.opId);
+    expect((await c.settle(sale.id, f.opId)).state).toBe('settled');
+  });
+});
