@@ -116,6 +116,7 @@ export async function bootCore(opts: BootOptions): Promise<PosCore> {
       log.error('boot: catalogue sync could not start', { error: e });
     }
 
+    const closers: (() => Promise<void>)[] = [];
     const handlers = createHandlers({
       db,
       paths,
@@ -129,6 +130,8 @@ export async function bootCore(opts: BootOptions): Promise<PosCore> {
       now: () => now().getTime(),
       nhsa,
       catalogue,
+      nativeDevices: opts.nativeDevices,
+      closers,
     });
     const dispatcher = createDispatcher({
       handlers,
@@ -209,6 +212,7 @@ export async function bootCore(opts: BootOptions): Promise<PosCore> {
         if (nhsaSweep) clearInterval(nhsaSweep);
         log.info('boot: core closing');
         // Before the insurance service: a sync in progress stops at its next boundary and records itself.
+        for (const c of closers) await c().catch((e: unknown) => log.error('core: close step failed', { error: e }));
         await catalogue?.close().catch((e: unknown) => log.error('catalogue: close failed', { error: e }));
         await nhsa?.close().catch((e: unknown) => log.error('nhsa: close failed', { error: e }));
         openDb.close();

@@ -18,6 +18,10 @@ import { createProductHandlers } from './product-handlers';
 import { createProductCatalogue } from '../catalogue/products';
 import { toNhsaOperator, type NhsaService } from '../nhsa/service';
 import type { CatalogueSync } from '../catalogue/sync';
+import { createCounter, type Counter } from '../counter/service';
+import { createReceiptPrinting, type ReceiptPrinting } from '../counter/receipts';
+import { createDeviceHub, type DeviceHubDeps } from '../devices/hub';
+import { createCounterHandlers } from './counter-handlers';
 
 export interface HandlerDeps {
   db: Db;
@@ -34,6 +38,10 @@ export interface HandlerDeps {
   nhsa: NhsaService | null;
   /** national-catalogue sync and search; absent or null when it could not start */
   catalogue?: CatalogueSync | null;
+  /** vendor-DLL devices the desktop shell provides (none in browser mode or tests) */
+  nativeDevices?: DeviceHubDeps['native'];
+  /** what the core runs when it closes (devices and printers release their ports) */
+  closers?: (() => Promise<void>)[];
 }
 
 export function backupDirOf(deps: Pick<HandlerDeps, 'settings' | 'paths'>): string {
@@ -57,6 +65,44 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     } catch (e) {
       log.warn('products: search index warm-up failed', { error: e });
     }
+  });
+
+  // The counter: the sale service over the product master, the devices, and the receipts.
+  const devices = createDeviceHub({
+    settings,
+    log,
+    now: deps.now,
+    training: () => Boolean(deps.nhsa?.sandbox),
+    native: deps.nativeDevices,
+  });
+  let counter: Counter | null = null;
+  let receipts: ReceiptPrinting | null = null;
+  try {
+    counter = createCounter({
+      db: deps.db,
+      log: log.child({ component: 'counter' }),
+      now: deps.now,
+      settings,
+      operators,
+      index: productCatalogue.index,
+      facts: productCatalogue.facts,
+      nhsa: deps.nhsa,
+      nhsaOperator: (id) => {
+        const op = operators.sessionOf(id);
+        if (!op) throw new AppError('NOT_LOGGED_IN', '操作员已停用或不存在');
+        return toNhsaOperator(op);
+      },
+    });
+    // Sales a crash left waiting on the center: settled, refused, or reversed and given back.
+    const resolved = counter.recover();
+    if (resolved) log.warn('counter: sales in doubt after the last run checked', { count: resolved });
+    receipts = createReceiptPrinting({ db: deps.db, log, now: deps.now, settings, counter });
+  } catch (e) {
+    log.error('counter: could not start', { error: e });
+  }
+  deps.closers?.push(async () => {
+    await receipts?.close();
+    await devices.close();
   });
 
   const who = (ctx: HandlerContext) => ({
@@ -261,6 +307,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
     ...createCatalogueHandlers({ catalogue: deps.catalogue ?? null, audit }),
     ...createProductHandlers({ catalogue: productCatalogue, audit, log }),
+    ...createCounterHandlers({ counter, devices, receipts, nhsa: deps.nhsa, settings, audit, log }),
 
     ...createNhsaHandlers({
       nhsa: deps.nhsa,

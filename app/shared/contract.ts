@@ -1,6 +1,8 @@
 import { z } from './z';
 import { ROLES, type Role } from './roles';
 import { SETTING_KEYS, type SettingsView } from './settings-schema';
+import type { BatchOption, LineChange, ParkedSale, PrintOutcome, SaleView, ScanOutcome } from './counter';
+import { PAYMENT_METHODS, type PaperWidth, type ReceiptLine } from './receipt';
 
 /**
  * The one channel table between the renderer and the main process. The preload, the IPC
@@ -313,6 +315,8 @@ export const CallMetaSchema = z
 export type CallMeta = z.infer<typeof CallMetaSchema>;
 
 const empty = z.object({}).strict();
+const id = z.number().int().positive();
+const qty = z.number().int('数量应为整数').min(1, '数量至少为 1').max(100_000, '数量过大');
 
 export const CHANNELS = {
   'app.status': channel<AppStatus>()(empty, 'public'),
@@ -572,6 +576,128 @@ export const CHANNELS = {
       })
       .strict(),
     ['admin', 'manager', 'pharmacist'],
+  ),
+
+  // ---- the counter (收银台) ----
+  'counter.active': channel<SaleView | null>()(empty, 'authenticated'),
+  'counter.start': channel<SaleView>()(empty, 'authenticated'),
+  'counter.get': channel<SaleView>()(z.object({ saleId: id }).strict(), 'authenticated'),
+  'counter.scan': channel<ScanOutcome>()(
+    z.object({ saleId: id, code: z.string().trim().min(1, '请扫描或输入条码').max(200) }).strict(),
+    'authenticated',
+  ),
+  'counter.addProduct': channel<LineChange>()(
+    z
+      .object({
+        saleId: id,
+        productId: id,
+        qty: qty,
+        split: z.boolean().default(false),
+        batchId: id.nullable().optional(),
+      })
+      .strict(),
+    'authenticated',
+  ),
+  'counter.updateLine': channel<SaleView>()(
+    z.object({ saleId: id, lineId: id, qty: qty.optional(), batchId: id.optional() }).strict(),
+    'authenticated',
+  ),
+  'counter.removeLine': channel<SaleView>()(z.object({ saleId: id, lineId: id }).strict(), 'authenticated'),
+  'counter.batches': channel<BatchOption[]>()(z.object({ productId: id }).strict(), 'authenticated'),
+  'counter.addTraceCode': channel<LineChange>()(
+    z.object({ saleId: id, lineId: id.nullable(), code: z.string().trim().min(1, '请扫描追溯码').max(200) }).strict(),
+    'authenticated',
+  ),
+  'counter.removeTraceCode': channel<SaleView>()(z.object({ saleId: id, traceId: id }).strict(), 'authenticated'),
+  'counter.setPrescription': channel<SaleView>()(
+    z
+      .object({
+        saleId: id,
+        rxNo: z.string().trim().min(1, '请填写处方号').max(40),
+        prescriber: z.string().trim().min(1, '请填写开方医师').max(50),
+        institution: z.string().trim().min(1, '请填写开方机构').max(100),
+        pharmacist: z
+          .object({
+            username: z.string().trim().min(1, '请填写药师账号').max(50),
+            password: z.string().min(1).max(200),
+          })
+          .optional(),
+      })
+      .strict(),
+    'authenticated',
+  ),
+  'counter.setSpecialBuyer': channel<SaleView>()(
+    z
+      .object({
+        saleId: id,
+        name: z.string().trim().min(1, '请填写购买人姓名').max(50),
+        idNo: z.string().trim().min(15, '身份证号位数不对').max(18, '身份证号位数不对'),
+      })
+      .strict(),
+    'authenticated',
+  ),
+  /** the buyer's ID read from the ID-card reader straight into the register (never through the screen) */
+  'counter.specialBuyerFromReader': channel<SaleView>()(z.object({ saleId: id }).strict(), 'authenticated'),
+  'counter.readPerson': channel<SaleView>()(
+    z
+      .object({
+        saleId: id,
+        source: z.discriminatedUnion('medium', [
+          z.object({ medium: z.literal('id_card_reader') }).strict(),
+          z.object({ medium: z.literal('id_number'), idNo: z.string().trim().min(15).max(18) }).strict(),
+          z.object({ medium: z.literal('e_voucher'), qr: z.string().trim().max(2000) }).strict(),
+          z.object({ medium: z.literal('ss_card_reader') }).strict(),
+          z
+            .object({
+              medium: z.literal('ss_card'),
+              cardNo: z.string().trim().min(1, '请填写社保卡号').max(50),
+              cardSn: z.string().trim().min(1, '请填写卡识别码').max(32),
+            })
+            .strict(),
+        ]),
+      })
+      .strict(),
+    'authenticated',
+  ),
+  'counter.chooseInsutype': channel<SaleView>()(
+    z.object({ saleId: id, insutype: z.string().trim().min(3).max(6), acctUsed: z.boolean() }).strict(),
+    'authenticated',
+  ),
+  'counter.clearPerson': channel<SaleView>()(z.object({ saleId: id }).strict(), 'authenticated'),
+  'counter.preSettle': channel<SaleView>()(z.object({ saleId: id }).strict(), 'authenticated'),
+  'counter.settle': channel<SaleView>()(z.object({ saleId: id }).strict(), 'authenticated'),
+  'counter.pay': channel<SaleView>()(
+    z
+      .object({
+        saleId: id,
+        payments: z
+          .array(
+            z
+              .object({
+                method: z.enum(PAYMENT_METHODS),
+                amountFen: z.number().int('金额应为整数（分）').positive('支付金额应大于 0').max(100_000_000),
+              })
+              .strict(),
+          )
+          .max(8),
+      })
+      .strict(),
+    'authenticated',
+  ),
+  'counter.park': channel<null>()(
+    z.object({ saleId: id, label: z.string().trim().max(30).nullable().default(null) }).strict(),
+    'authenticated',
+  ),
+  'counter.parked': channel<ParkedSale[]>()(empty, 'authenticated'),
+  'counter.resume': channel<SaleView>()(z.object({ saleId: id }).strict(), 'authenticated'),
+  'counter.void': channel<null>()(z.object({ saleId: id }).strict(), 'authenticated'),
+  'counter.receipt': channel<{ paperWidth: PaperWidth; lines: ReceiptLine[] }>()(
+    z.object({ saleId: id, reprint: z.boolean().default(false) }).strict(),
+    'authenticated',
+  ),
+  'counter.print': channel<PrintOutcome>()(
+    z.object({ saleId: id, reprint: z.boolean().default(false), openDrawer: z.boolean().default(false) }).strict(),
+    'authenticated',
   ),
 } as const;
 

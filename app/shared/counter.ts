@@ -92,3 +92,45 @@ export interface SaleView {
   parkLabel: string | null;
   updatedAt: string;
 }
+
+export type ScanOutcome =
+  | { kind: 'added'; sale: SaleView; lineId: number; message: string | null }
+  | { kind: 'trace'; sale: SaleView; lineId: number; message: string | null }
+  | { kind: 'choose'; sale: SaleView; candidates: { id: number; code: string; name: string; spec: string | null }[] };
+
+export interface LineChange {
+  sale: SaleView;
+  lineId: number;
+  message: string | null;
+}
+
+export interface BatchOption {
+  id: number;
+  batchNo: string;
+  expiryDate: string;
+  qtyBase: number;
+  nearExpiry: boolean;
+}
+
+export interface ParkedSale {
+  id: number;
+  label: string | null;
+  totalFen: number;
+  lines: number;
+  operator: string;
+  parkedAt: string;
+}
+
+/** How the person is identified at the counter (settlement.md §3, devices/card-readers.md). */
+export type PersonMediumInput =
+  | { medium: 'id_card_reader' }
+  | { medium: 'id_number'; idNo: string }
+  | { medium: 'e_voucher'; qr: string }
+  | { medium: 'ss_card_reader' }
+  | { medium: 'ss_card'; cardNo: string; cardSn: string };
+
+export interface PrintOutcome {
+  printed: boolean;
+  /** why not, or what to check (Chinese) */
+  message: string | null;
+}

@@ -205,11 +205,10 @@ beforeAll(() => {
   });
   fs.mkdirSync(path.join(out, 'node_modules', 'electron'), { recursive: true });
   fs.writeFileSync(path.join(out, 'node_modules', 'electron', 'index.js'), FAKE_ELECTRON);
-  fs.symlinkSync(
-    path.join(ROOT, 'node_modules', 'better-sqlite3'),
-    path.join(out, 'node_modules', 'better-sqlite3'),
-    'junction',
-  );
+  // The native modules the bundle leaves external, found the way the packaged app finds them.
+  for (const m of ['better-sqlite3', 'serialport', 'koffi']) {
+    fs.symlinkSync(path.join(ROOT, 'node_modules', m), path.join(out, 'node_modules', m), 'junction');
+  }
   fs.mkdirSync(path.join(out, 'renderer'), { recursive: true });
   fs.writeFileSync(path.join(out, 'renderer', 'index.html'), '<!doctype html><title>收银台</title>');
   fs.writeFileSync(path.join(out, 'package.json'), '{"secret": true}');

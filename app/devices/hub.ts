@@ -1,0 +1,84 @@
+import type { Logger } from '../core/logger';
+import type { SettingsService } from '../settings/settings-service';
+import { decodeEcQrDetail } from '../sandbox/seed';
+import { beijingDate } from '../nhsa/beijing-time';
+import { AppError } from '../shared/errors';
+import { createIdCardReader, type IdCardReader } from './id-card/reader';
+import { createSandboxEVoucherDecoder } from './identity/sandbox-decoder';
+import type { EVoucherDecoder, SocialSecurityCardReader } from './identity/types';
+
+/**
+ * The counter's devices, built from the settings when first needed and rebuilt when a device setting
+ * changes (a port is reconfigured without restarting the till). What only exists as a Windows DLL (the
+ * e-voucher decoder, the social-security card reader) is injected by the desktop shell; in training mode the
+ * e-voucher is decoded by the sandbox instead.
+ */
+
+export interface DeviceHubDeps {
+  settings: SettingsService;
+  log: Logger;
+  now: () => number;
+  /** true while the insurance side runs against the built-in sandbox (培训模式) */
+  training: () => boolean;
+  native?: { eVoucher?: EVoucherDecoder | null; ssCard?: SocialSecurityCardReader | null };
+}
+
+export function createDeviceHub(deps: DeviceHubDeps) {
+  let reader: { key: string; device: IdCardReader } | null = null;
+  const sandboxDecoder = createSandboxEVoucherDecoder({
+    lookup: async (qr) => {
+      const d = decodeEcQrDetail(qr);
+      return d ? { ecToken: d.ecToken, idNo: d.idNo, userName: d.userName, idType: d.idType } : null;
+    },
+    log: deps.log,
+  });
+
+  function idCardReader(): IdCardReader {
+    const s = deps.settings.current();
+    const port = s['devices.id_card_reader_port'];
+    if (!port)
+      throw new AppError('SETTINGS_INVALID', '未设置身份证阅读器串口：请在 设置 → 设备 中填写，或手工输入身份证号');
+    const baud = Number(s['devices.id_card_reader_baud']);
+    const key = `${port}@${baud}`;
+    if (reader?.key !== key) {
+      const old = reader?.device;
+      void old?.close();
+      reader = {
+        key,
+        device: createIdCardReader({
+          path: port,
+          baudRate: baud,
+          logger: deps.log,
+          today: () => beijingDate(new Date(deps.now())),
+        }),
+      };
+    }
+    return reader.device;
+  }
+
+  return {
+    idCardReader,
+
+    eVoucher(): EVoucherDecoder {
+      if (deps.training()) return sandboxDecoder;
+      const d = deps.native?.eVoucher;
+      if (!d) throw new AppError('SETTINGS_INVALID', '未配置医保电子凭证解码库（NationECCode.dll），请联系实施工程师');
+      return d;
+    },
+
+    ssCard(): SocialSecurityCardReader {
+      const r = deps.native?.ssCard;
+      if (!r) {
+        throw new AppError('SETTINGS_INVALID', '未配置社保卡读卡库；可由实施工程师手工输入卡号和卡识别码');
+      }
+      return r;
+    },
+
+    async close(): Promise<void> {
+      await reader?.device.close();
+      reader = null;
+    },
+  };
+}
+
+export type DeviceHub = ReturnType<typeof createDeviceHub>;
