@@ -9,11 +9,18 @@ import { AppError } from '../shared/errors';
 import { validateIdNumber } from '../shared/id-number';
 import type { HandlerContext, Handlers } from './dispatch';
 import type { ReceiptPrinting } from '../counter/receipts';
+import type { Refunds } from '../counter/refund';
+import { shiftReport, shiftReportLines } from '../counter/shift';
+import type { Db } from '../db/connection';
+import { beijingDateTime } from '../nhsa/beijing-time';
+import type { PrintOutcome } from '../shared/counter';
 
 type CounterChannel = Extract<keyof Handlers, `counter.${string}`>;
 
 export interface CounterHandlerDeps {
   counter: Counter | null;
+  refunds: Refunds | null;
+  db: Db;
   devices: DeviceHub;
   receipts: ReceiptPrinting | null;
   nhsa: NhsaService | null;
@@ -30,6 +37,10 @@ export function createCounterHandlers(deps: CounterHandlerDeps): Pick<Handlers, 
     return deps.counter;
   };
   const op = (ctx: HandlerContext) => ctx.session.operator!.id;
+  const refunds = (): Refunds => {
+    if (!deps.refunds) throw new AppError('DB_UNAVAILABLE', '收银服务未能启动，请查看日志或联系实施工程师');
+    return deps.refunds;
+  };
   const who = (ctx: HandlerContext) => ({
     operatorId: ctx.session.operator?.id ?? null,
     operatorName: ctx.session.operator?.username ?? null,
@@ -125,6 +136,36 @@ export function createCounterHandlers(deps: CounterHandlerDeps): Pick<Handlers, 
     'counter.receipt': (_ctx, { saleId, reprint }) => {
       if (!deps.receipts) throw new AppError('DB_UNAVAILABLE', '小票服务未能启动');
       return deps.receipts.preview(saleId, reprint);
+    },
+    'counter.findSales': (_ctx, { q }) => refunds().find(q),
+    'counter.refund': async (ctx, { saleId, keepLineIds }) => {
+      try {
+        const r = await refunds().refund(saleId, op(ctx), keepLineIds);
+        audit.record({ ...who(ctx), action: 'counter.refund', detail: { saleId, refundId: r.refundId, keepLineIds } });
+        return r;
+      } catch (e) {
+        audit.record({ ...who(ctx), action: 'counter.refund', outcome: 'failed', detail: { saleId } });
+        throw e;
+      }
+    },
+    'counter.shiftReport': async (ctx, { from, to, print }) => {
+      const me = ctx.session.operator!;
+      // A cashier sees their own shift; a manager sees everyone's.
+      const everyone = me.roles.some((r) => r === 'manager' || r === 'admin');
+      const report = shiftReport(deps.db, {
+        from: Date.parse(from),
+        to: Date.parse(to),
+        operatorId: everyone ? null : me.id,
+      });
+      let printed: PrintOutcome | null = null;
+      if (print) {
+        if (!deps.receipts) throw new AppError('DB_UNAVAILABLE', '小票服务未能启动');
+        printed = await deps.receipts.printText(
+          shiftReportLines(report, beijingDateTime(new Date(from)), beijingDateTime(new Date(to))),
+          '交班报表',
+        );
+      }
+      return { ...report, printed };
     },
     'counter.print': async (ctx, { saleId, reprint, openDrawer }) => {
       if (!deps.receipts) throw new AppError('DB_UNAVAILABLE', '小票服务未能启动');

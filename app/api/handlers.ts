@@ -20,6 +20,7 @@ import { toNhsaOperator, type NhsaService } from '../nhsa/service';
 import type { CatalogueSync } from '../catalogue/sync';
 import { createCounter, type Counter } from '../counter/service';
 import { createReceiptPrinting, type ReceiptPrinting } from '../counter/receipts';
+import { createRefunds, type Refunds } from '../counter/refund';
 import { createDeviceHub, type DeviceHubDeps } from '../devices/hub';
 import { createCounterHandlers } from './counter-handlers';
 
@@ -77,6 +78,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   });
   let counter: Counter | null = null;
   let receipts: ReceiptPrinting | null = null;
+  let refunds: Refunds | null = null;
   try {
     counter = createCounter({
       db: deps.db,
@@ -97,6 +99,13 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     const resolved = counter.recover();
     if (resolved) log.warn('counter: sales in doubt after the last run checked', { count: resolved });
     receipts = createReceiptPrinting({ db: deps.db, log, now: deps.now, settings, counter });
+    refunds = createRefunds({
+      db: deps.db,
+      log: log.child({ component: 'refund' }),
+      now: deps.now,
+      nhsa: deps.nhsa,
+      nhsaOperator: (id) => toNhsaOperator(operators.sessionOf(id)!),
+    });
   } catch (e) {
     log.error('counter: could not start', { error: e });
   }
@@ -307,7 +316,17 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
     ...createCatalogueHandlers({ catalogue: deps.catalogue ?? null, audit }),
     ...createProductHandlers({ catalogue: productCatalogue, audit, log }),
-    ...createCounterHandlers({ counter, devices, receipts, nhsa: deps.nhsa, settings, audit, log }),
+    ...createCounterHandlers({
+      counter,
+      refunds,
+      db: deps.db,
+      devices,
+      receipts,
+      nhsa: deps.nhsa,
+      settings,
+      audit,
+      log,
+    }),
 
     ...createNhsaHandlers({
       nhsa: deps.nhsa,

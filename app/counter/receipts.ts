@@ -110,7 +110,8 @@ export function createReceiptPrinting(deps: {
             accountPay: st.accountFen,
             cashPay: st.cashFen,
             others: st.items
-              .filter((i) => i.fen > 0 && i.label !== '符合政策范围金额')
+              // 统筹 is printed as fundPay already; the policy-range amount means nothing to a customer
+              .filter((i) => i.fen > 0 && i.label !== '符合政策范围金额' && i.label !== '统筹基金支付')
               .slice(0, 12)
               .map((i) => ({ label: i.label.slice(0, 20), amount: i.fen })),
             accountBalance: st.balanceFen ?? undefined,
@@ -118,7 +119,7 @@ export function createReceiptPrinting(deps: {
         : undefined,
       payments: sale.payments.map((p) => ({ method: p.method, amount: p.amountFen })),
       change: sale.changeFen,
-      footerLines: ['请妥善保管小票，凭小票办理退换', '药品属特殊商品，非质量问题不予退换'],
+      footerLines: ['请妥善保管小票 凭票退换', '药品非质量问题不予退换'],
     };
   }
 
@@ -137,6 +138,14 @@ export function createReceiptPrinting(deps: {
       return r.ok
         ? { printed: true, message: null }
         : { printed: false, message: `${r.message}；可稍后在“重打小票”中补打` };
+    },
+
+    /** Free text such as the shift report, on the receipt printer. */
+    async printText(lines: string[], title: string): Promise<PrintOutcome> {
+      const p = printerService();
+      if (!p) return { printed: false, message: '未设置小票打印机（设置 → 设备）' };
+      const r = await p.printText(lines, { title, paperWidth: paperWidth() });
+      return r.ok ? { printed: true, message: null } : { printed: false, message: r.message };
     },
 
     async close(): Promise<void> {

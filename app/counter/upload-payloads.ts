@@ -100,3 +100,59 @@ export function saleUploadPayloads(db: Db, sale: SaleRow, person: StoredPerson |
     },
   }));
 }
+
+export interface ReturnRecord {
+  infno: '3506';
+  refType: 'return_line';
+  refId: number;
+  payload: { selinfo: Record<string, unknown>; drugtracinfo: { drug_trac_codg: string }[] };
+}
+
+/**
+ * The 3506 (商品销售退货) records of a refund: one per returned line of the original sale, ref_type
+ * 'return_line', ref_id the ORIGINAL line id (a line is returned at most once). Same contract as 3505 above;
+ * medins_prod_sel_no carries the original receipt number (as QD does), mdtrt_sn the original visit.
+ */
+export function returnUploadPayloads(
+  db: Db,
+  original: SaleRow,
+  person: StoredPerson | null,
+  lineIds: readonly number[],
+  at: number,
+  operatorName: string,
+): ReturnRecord[] {
+  const sale = saleUploadPayloads(db, original, person, at).filter((r) => lineIds.includes(r.refId));
+  return sale.map((r) => {
+    const s = r.payload.selinfo;
+    return {
+      infno: '3506',
+      refType: 'return_line',
+      refId: r.refId,
+      payload: {
+        selinfo: {
+          med_list_codg: s.med_list_codg,
+          fixmedins_hilist_id: s.fixmedins_hilist_id,
+          fixmedins_hilist_name: s.fixmedins_hilist_name,
+          fixmedins_bchno: s.fixmedins_bchno,
+          setl_id: s.setl_id,
+          psn_no: s.psn_no,
+          psn_cert_type: s.psn_cert_type,
+          certno: s.certno,
+          psn_name: s.psn_name,
+          manu_lotnum: s.manu_lotnum,
+          manu_date: s.manu_date,
+          expy_end: s.expy_end,
+          rx_flag: s.rx_flag,
+          trdn_flag: s.trdn_flag,
+          finl_trns_pric: s.finl_trns_pric,
+          sel_retn_cnt: s.sel_retn_cnt,
+          sel_retn_time: beijingDateTime(new Date(at)),
+          sel_retn_opter_name: operatorName,
+          medins_prod_sel_no: original.receipt_no,
+          mdtrt_sn: s.mdtrt_sn,
+        },
+        drugtracinfo: r.payload.drugtracinfo,
+      },
+    };
+  });
+}

@@ -1,7 +1,17 @@
 import { z } from './z';
 import { ROLES, type Role } from './roles';
 import { SETTING_KEYS, type SettingsView } from './settings-schema';
-import type { BatchOption, LineChange, ParkedSale, PrintOutcome, SaleView, ScanOutcome } from './counter';
+import type {
+  BatchOption,
+  FoundSale,
+  LineChange,
+  ParkedSale,
+  PrintOutcome,
+  RefundOutcome,
+  SaleView,
+  ScanOutcome,
+  ShiftReportView,
+} from './counter';
 import { PAYMENT_METHODS, type PaperWidth, type ReceiptLine } from './receipt';
 
 /**
@@ -693,6 +703,25 @@ export const CHANNELS = {
   'counter.void': channel<null>()(z.object({ saleId: id }).strict(), 'authenticated'),
   'counter.receipt': channel<{ paperWidth: PaperWidth; lines: ReceiptLine[] }>()(
     z.object({ saleId: id, reprint: z.boolean().default(false) }).strict(),
+    'authenticated',
+  ),
+  'counter.findSales': channel<FoundSale[]>()(
+    z.object({ q: z.string().trim().min(1, '请输入小票号、结算ID或证件号').max(60) }).strict(),
+    ['manager', 'admin'],
+  ),
+  /** a refund needs the manager role; kept lines of an insurance sale go into a new cart (see app/counter/refund.ts) */
+  'counter.refund': channel<RefundOutcome>()(
+    z.object({ saleId: id, keepLineIds: z.array(id).max(500).default([]) }).strict(),
+    ['manager', 'admin'],
+  ),
+  'counter.shiftReport': channel<ShiftReportView>()(
+    z
+      .object({
+        from: isoDateTime,
+        to: isoDateTime,
+        print: z.boolean().default(false),
+      })
+      .strict(),
     'authenticated',
   ),
   'counter.print': channel<PrintOutcome>()(

@@ -134,3 +134,38 @@ export interface PrintOutcome {
   /** why not, or what to check (Chinese) */
   message: string | null;
 }
+
+export interface FoundSale {
+  id: number;
+  receiptNo: string;
+  setlId: string | null;
+  totalFen: number;
+  paidFen: number;
+  insured: boolean;
+  refunded: boolean;
+  completedAt: string;
+}
+
+export interface RefundOutcome {
+  refundId: number;
+  payback: { method: string; amountFen: number }[];
+  keptSaleId: number | null;
+  message: string;
+}
+
+export interface ShiftReportView {
+  from: string;
+  to: string;
+  operators: {
+    operatorId: number;
+    operator: string;
+    sales: number;
+    refunds: number;
+    totalFen: number;
+    fundFen: number;
+    accountFen: number;
+    byMethod: Record<'cash' | 'wechat' | 'alipay' | 'bankcard', number>;
+    changeFen: number;
+  }[];
+  printed: PrintOutcome | null;
+}

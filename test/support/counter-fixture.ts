@@ -1,8 +1,10 @@
 import { createProductCatalogue } from '../../app/catalogue/products';
 import { createCounter } from '../../app/counter/service';
+import { createReceiptPrinting } from '../../app/counter/receipts';
+import { createRefunds } from '../../app/counter/refund';
 import { SANDBOX_PHARMACY, toNhsaOperator } from '../../app/nhsa/service';
 import type { ProductDetail } from '../../app/shared/contract';
-import { nhsaFixture, type ServiceOptions } from './nhsa-fixture';
+import { nhsaFixture, onCleanup, type ServiceOptions } from './nhsa-fixture';
 
 /**
  * A till with a counter: the NHSA fixture (training-mode sandbox over real HTTP), the product master with a
@@ -121,6 +123,18 @@ export async function counterFixture(opts: ServiceOptions = {}) {
       return s ? toNhsaOperator(s) : f.op;
     },
   });
+  const refunds = createRefunds({
+    db: f.db,
+    log: f.log,
+    now: f.core.now,
+    nhsa: f.svc,
+    nhsaOperator: (id) => {
+      const s = f.core.operators.sessionOf(id);
+      return s ? toNhsaOperator(s) : f.op;
+    },
+  });
+  const receipts = createReceiptPrinting({ db: f.db, log: f.log, now: f.core.now, settings: f.core.settings, counter });
+  onCleanup(() => receipts.close());
   const stockUp = (key: ProductKey, batchNo: string, expiryDate: string, qtyBase: number) =>
     counter.stock.receive({
       productId: ids[key],
@@ -132,7 +146,7 @@ export async function counterFixture(opts: ServiceOptions = {}) {
       refId: 0,
       now: f.core.now(),
     });
-  return { ...f, catalogue, counter, ids, stockUp, opId: f.op.id! };
+  return { ...f, catalogue, counter, refunds, receipts, ids, stockUp, opId: f.op.id! };
 }
 
 export type CounterFixture = Awaited<ReturnType<typeof counterFixture>>;
