@@ -574,14 +574,9 @@ export function createCounter(deps: CounterDeps) {
   }
 
   function recover(): number {
-    let n = 0;
-    for (const state of ['settling', 'reversing'] as const) {
-      for (const s of store.inState.all(state)) {
-        resolve(s);
-        n++;
-      }
-    }
-    return n;
+    const inDoubt = [...store.inState.all('settling'), ...store.inState.all('reversing')];
+    for (const s of inDoubt) resolve(s);
+    return inDoubt.length;
   }
 
   // --- the API -------------------------------------------------------------------------------------

@@ -10,8 +10,6 @@ import { onCleanup, sandboxMessages } from '../support/nhsa-fixture';
  * stock and 3506 rows, and the shift report that sums it all by operator and payment method.
  */
 
-const trace = (n: number) => `8${String(n).padStart(19, '0')}`;
-
 async function insuranceSale(f: CounterFixture, codes: string[]): Promise<number> {
   const c = f.counter;
   const sale = c.start(f.opId);
