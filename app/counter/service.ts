@@ -111,6 +111,20 @@ export function createCounter(deps: CounterDeps) {
     string
   >;
 
+  /**
+   * Cart edits are committed with synchronous=NORMAL: safe against a crash of the process (WAL); a power cut
+   * can at worst lose the last scans of a cart nothing was settled for, and the cashier scans them again.
+   * Everything that records money or a call to the center keeps the connection's FULL.
+   */
+  function light<T>(fn: () => T): T {
+    db.pragma('synchronous = NORMAL');
+    try {
+      return fn();
+    } finally {
+      db.pragma('synchronous = FULL');
+    }
+  }
+
   const settings = () => deps.settings.current();
   const today = () => beijingDate(new Date(now()));
   const traceOptions = (): TraceCodeOptions => ({
@@ -579,6 +593,44 @@ export function createCounter(deps: CounterDeps) {
     return inDoubt.length;
   }
 
+  function scanInner(saleId: number, operatorId: number, raw: string): ScanOutcome {
+    const code = raw.trim();
+    if (!code) fail('请扫描或输入条码', 'INVALID_INPUT');
+    const s = editable(saleId, operatorId);
+    const c = classifyScan(code);
+    if (c.kind === 'trace_code' || (c.kind === 'gs1' && c.gs1.serial)) {
+      const r = addTrace(s, null, code);
+      return { kind: 'trace', sale: view(saleId), ...r };
+    }
+    const hits = deps.index
+      .search(code, 20)
+      .filter((h) => h.matchedBy === 'barcode' || h.matchedBy === 'code' || h.matchedBy === 'nat_code');
+    if (hits.length === 0) fail(`没有找到条码或编码为 ${code} 的商品`, 'NOT_FOUND');
+    if (hits.length > 1) {
+      return {
+        kind: 'choose',
+        sale: view(saleId),
+        candidates: hits.map((h) => ({ id: h.id, code: h.code, name: h.genericName, spec: h.spec })),
+      };
+    }
+    const productId = hits[0]!.id;
+    // The same box scanned again is one more of it, on the line that already holds it (a new line only when
+    // that batch has run out, or the line was sold split or on a chosen batch).
+    const same = store.lines
+      .all(saleId)
+      .reverse()
+      .find((l) => l.product_id === productId && l.split === 0 && l.batch_override === 0);
+    if (same) {
+      try {
+        changeLine(s, same, same.qty + 1, null);
+        return { kind: 'added', sale: view(saleId), lineId: same.id, message: null };
+      } catch (e) {
+        if (!(e instanceof AppError)) throw e;
+      }
+    }
+    const r = addProduct(saleId, operatorId, { productId, qty: 1 });
+    return { kind: 'added', ...r };
+  }
   // --- the API -------------------------------------------------------------------------------------
 
   return {
@@ -610,49 +662,34 @@ export function createCounter(deps: CounterDeps) {
      * code adds one package; a code that fits several products asks which.
      */
     scan(saleId: number, operatorId: number, raw: string): ScanOutcome {
-      const code = raw.trim();
-      if (!code) fail('请扫描或输入条码', 'INVALID_INPUT');
-      const s = editable(saleId, operatorId);
-      const c = classifyScan(code);
-      if (c.kind === 'trace_code' || (c.kind === 'gs1' && c.gs1.serial)) {
-        const r = addTrace(s, null, code);
-        return { kind: 'trace', sale: view(saleId), ...r };
-      }
-      const hits = deps.index
-        .search(code, 20)
-        .filter((h) => h.matchedBy === 'barcode' || h.matchedBy === 'code' || h.matchedBy === 'nat_code');
-      if (hits.length === 0) fail(`没有找到条码或编码为 ${code} 的商品`, 'NOT_FOUND');
-      if (hits.length > 1) {
-        return {
-          kind: 'choose',
-          sale: view(saleId),
-          candidates: hits.map((h) => ({ id: h.id, code: h.code, name: h.genericName, spec: h.spec })),
-        };
-      }
-      const r = addProduct(saleId, operatorId, { productId: hits[0]!.id, qty: 1 });
-      return { kind: 'added', ...r };
+      return light(() => scanInner(saleId, operatorId, raw));
     },
 
-    addProduct,
+    addProduct: (saleId: number, operatorId: number, a: Parameters<typeof addProduct>[2]) =>
+      light(() => addProduct(saleId, operatorId, a)),
 
     updateLine(saleId: number, operatorId: number, lineId: number, a: { qty?: number; batchId?: number }): SaleView {
-      const s = editable(saleId, operatorId);
-      const l = store.line.get(lineId, saleId);
-      if (!l) fail('找不到该商品行', 'NOT_FOUND');
-      const qty = a.qty ?? l.qty;
-      if (!Number.isInteger(qty) || qty < 1) fail('数量应为正整数', 'INVALID_INPUT');
-      changeLine(s, l, qty, a.batchId ?? null);
-      return view(saleId);
+      return light(() => {
+        const s = editable(saleId, operatorId);
+        const l = store.line.get(lineId, saleId);
+        if (!l) fail('找不到该商品行', 'NOT_FOUND');
+        const qty = a.qty ?? l.qty;
+        if (!Number.isInteger(qty) || qty < 1) fail('数量应为正整数', 'INVALID_INPUT');
+        changeLine(s, l, qty, a.batchId ?? null);
+        return view(saleId);
+      });
     },
 
     removeLine(saleId: number, operatorId: number, lineId: number): SaleView {
-      const s = editable(saleId, operatorId);
-      db.transaction(() => {
-        store.deleteTracesOfLine.run(lineId);
-        if (store.deleteLine.run(lineId).changes !== 1) fail('找不到该商品行', 'NOT_FOUND');
-        touch(s);
-      })();
-      return view(saleId);
+      return light(() => {
+        const s = editable(saleId, operatorId);
+        db.transaction(() => {
+          store.deleteTracesOfLine.run(lineId);
+          if (store.deleteLine.run(lineId).changes !== 1) fail('找不到该商品行', 'NOT_FOUND');
+          touch(s);
+        })();
+        return view(saleId);
+      });
     },
 
     /** Sellable batches of a line's product, first expiry first (for the batch override). */
@@ -667,9 +704,11 @@ export function createCounter(deps: CounterDeps) {
     },
 
     addTraceCode(saleId: number, operatorId: number, lineId: number | null, code: string) {
-      const s = editable(saleId, operatorId);
-      const r = addTrace(s, lineId, code);
-      return { sale: view(saleId), ...r };
+      return light(() => {
+        const s = editable(saleId, operatorId);
+        const r = addTrace(s, lineId, code);
+        return { sale: view(saleId), ...r };
+      });
     },
 
     removeTraceCode(saleId: number, operatorId: number, traceId: number): SaleView {

@@ -100,6 +100,21 @@ describe('counter: a self-pay sale', () => {
     expect((await errorOf(() => c.scan(next.id, f.opId, trace(1)))).message).toContain('整盒售出');
   });
 
+  it('the same box scanned again adds one to its line; past the batch, the next batch gets its own line', async () => {
+    const f = await counterFixture({ env: { POS_TRACE_REQUIRED_FOR_SELFPAY: 'false' } });
+    f.stockUp('ibuprofen', 'IB-A', '2027-06-30', 2);
+    f.stockUp('ibuprofen', 'IB-B', '2027-12-31', 5);
+    const c = f.counter;
+    const sale = c.start(f.opId);
+    for (let i = 0; i < 3; i++) c.scan(sale.id, f.opId, '6901234567816');
+    const v = c.get(sale.id);
+    expect(v.lines.map((l) => [l.batch!.batchNo, l.qty])).toEqual([
+      ['IB-A', 2],
+      ['IB-B', 1],
+    ]);
+    expect(v.totalFen).toBe(3 * 1880);
+  });
+
   it('refuses what cannot be sold: no stock, only expired stock, a special drug without buyer or over the limit', async () => {
     const f = await counterFixture({ env: { POS_TRACE_REQUIRED_FOR_SELFPAY: 'false' } });
     const c = f.counter;
