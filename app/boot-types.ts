@@ -6,7 +6,7 @@ import type { SecretCipher } from './core/secrets';
 import type { BackupInfo } from './shared/contract';
 import type { NhsaService } from './nhsa/service';
 import type { CatalogueSync } from './catalogue/sync';
-import type { EVoucherDecoder, SocialSecurityCardReader } from './devices/identity/types';
+import type { NativeDeviceFactories } from './devices/hub';
 
 export interface BootOptions {
   /** the data folder: database, logs, backups, key file (POS_DATA_DIR overrides the shell's default) */
@@ -22,8 +22,8 @@ export interface BootOptions {
   now?: () => Date;
   /** start the daily backup timer (desktop and browser mode; not for CLIs and most tests) */
   scheduleBackups?: boolean;
-  /** the vendor-DLL devices (e-voucher decoder, social-security card reader) the desktop shell loads */
-  nativeDevices?: { eVoucher?: EVoucherDecoder | null; ssCard?: SocialSecurityCardReader | null };
+  /** the vendor-DLL bindings (e-voucher decoder, social-security card reader) the desktop shell provides */
+  nativeDevices?: NativeDeviceFactories;
 }
 
 /** What a shell gets from booting the core: one dispatcher, one event bus, and a way to stop. */

@@ -14,6 +14,9 @@ import {
 import { createSession, type ClientSession } from '../app/api/session';
 import { bootCore } from '../app/boot';
 import type { PosCore } from '../app/boot-types';
+import type { NationEcCodeSettings, SsCardSettings } from '../app/devices/identity/types';
+import { createNationEcDecoder } from '../native/nation-ec-code';
+import { createSsCardReader } from '../native/ss-card';
 import { APP_FOLDER_NAME, resolveDataDir } from '../app/core/paths';
 import { createSafeStorageCipher } from '../app/core/secrets';
 import { IPC_EVENT_CHANNEL } from '../app/shared/contract';
@@ -103,6 +106,12 @@ async function start(): Promise<void> {
     secretCipher: safeStorage.isEncryptionAvailable() ? createSafeStorageCipher(safeStorage) : undefined,
     nativeBinding,
     scheduleBackups: true,
+    // The vendor DLLs are loaded when first used at the counter, from the JSON configuration in the settings.
+    nativeDevices: {
+      eVoucher: (config) =>
+        createNationEcDecoder(config as NationEcCodeSettings, { log: core?.log.child({ area: 'native' }) }),
+      ssCard: (config) => createSsCardReader(config as SsCardSettings, { log: core?.log.child({ area: 'native' }) }),
+    },
   });
   const log = core.log.child({ area: 'shell' });
   if (core.fatal) log.error('main: core reports a fatal start-up error', { ...core.fatal });

@@ -20,11 +20,34 @@ export interface DeviceHubDeps {
   now: () => number;
   /** true while the insurance side runs against the built-in sandbox (培训模式) */
   training: () => boolean;
-  native?: { eVoucher?: EVoucherDecoder | null; ssCard?: SocialSecurityCardReader | null };
+  /** factories for the DLL bindings (native/), given the JSON configuration from the settings */
+  native?: NativeDeviceFactories;
+}
+
+export interface NativeDeviceFactories {
+  eVoucher?: (config: unknown) => EVoucherDecoder;
+  ssCard?: (config: unknown) => SocialSecurityCardReader;
 }
 
 export function createDeviceHub(deps: DeviceHubDeps) {
   let reader: { key: string; device: IdCardReader } | null = null;
+  const natives = new Map<string, EVoucherDecoder | SocialSecurityCardReader>();
+
+  /** A DLL binding built from its JSON setting (cached per configuration text). */
+  function native<T extends EVoucherDecoder | SocialSecurityCardReader>(
+    key: 'devices.evoucher_dll' | 'devices.sscard_dll',
+    factory: ((config: unknown) => T) | undefined,
+    missing: string,
+  ): T {
+    const text = deps.settings.current()[key];
+    if (!text || !factory) throw new AppError('SETTINGS_INVALID', missing);
+    const cached = natives.get(`${key}:${text}`);
+    if (cached) return cached as T;
+    // the binding validates the configuration itself and names the bad field in Chinese
+    const made = factory(JSON.parse(text) as unknown);
+    natives.set(`${key}:${text}`, made);
+    return made;
+  }
   const sandboxDecoder = createSandboxEVoucherDecoder({
     lookup: async (qr) => {
       const d = decodeEcQrDetail(qr);
@@ -60,18 +83,20 @@ export function createDeviceHub(deps: DeviceHubDeps) {
     idCardReader,
 
     eVoucher(): EVoucherDecoder {
-      if (deps.training()) return sandboxDecoder;
-      const d = deps.native?.eVoucher;
-      if (!d) throw new AppError('SETTINGS_INVALID', '未配置医保电子凭证解码库（NationECCode.dll），请联系实施工程师');
-      return d;
+      if (deps.training() && !deps.settings.current()['devices.evoucher_dll']) return sandboxDecoder;
+      return native(
+        'devices.evoucher_dll',
+        deps.native?.eVoucher,
+        '未配置医保电子凭证解码库（设置 → 设备），请联系实施工程师',
+      );
     },
 
     ssCard(): SocialSecurityCardReader {
-      const r = deps.native?.ssCard;
-      if (!r) {
-        throw new AppError('SETTINGS_INVALID', '未配置社保卡读卡库；可由实施工程师手工输入卡号和卡识别码');
-      }
-      return r;
+      return native(
+        'devices.sscard_dll',
+        deps.native?.ssCard,
+        '未配置社保卡读卡库（设置 → 设备）；可由实施工程师手工输入卡号和卡识别码',
+      );
     },
 
     async close(): Promise<void> {

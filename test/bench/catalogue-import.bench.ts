@@ -50,7 +50,7 @@ export const catalogueImport: Bench = {
   name: 'catalogue import (1301, full size)',
   async run(): Promise<BenchResult[]> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pos-bench-cat-'));
-    const log = createMemoryLogger('warn');
+    const log = createMemoryLogger('info');
     try {
       // The files a full 1301 sync downloads, exactly as the sandbox center serves them.
       const state = SandboxState.open(path.join(dir, 'sandbox.sqlite'), log, () => new Date());
@@ -151,6 +151,9 @@ export const catalogueImport: Bench = {
         bareMs.push(runBare());
         importMs.push(await runImport());
       }
+      const fileLogs = log.records
+        .filter((r) => r.msg === 'catalogue: file imported')
+        .map((r) => r as { readMs?: number; writeMs?: number });
       const bareRate = visible / (median(bareMs) / 1000);
       const importRate = visible / (median(importMs) / 1000);
 
@@ -187,6 +190,8 @@ export const catalogueImport: Bench = {
         `  1301: ${files.length} files, ${lines} lines, ${visible} visible rows, ${(zipBytes / 1e6).toFixed(1)} MB of zip\n` +
           `  bare insert ms: ${bareMs.map(Math.round).join(', ')}; import ms: ${importMs.map(Math.round).join(', ')}\n` +
           `  import threads started in ${startupMs.map(Math.round).join(', ')} ms (before the clock)\n` +
+          `  last run, per file: reader ${files.map((_, i) => fileLogs[fileLogs.length - files.length + i]?.readMs).join(', ')} ms; ` +
+          `writer busy ${files.map((_, i) => fileLogs[fileLogs.length - files.length + i]?.writeMs).join(', ')} ms\n` +
           `  search keys loaded in ${Math.round(buildMs)} ms\n`,
       );
       return [

@@ -45,6 +45,7 @@ function runReader(d: ReaderWorkerData): void {
   main.on('message', (m: ToReader) => {
     void (async () => {
       const def = FILE_CATALOGUES[m.catalogue as keyof typeof FILE_CATALOGUES];
+      const t0 = performance.now();
       inFlight = 0;
       const result = await readCatalogueFile(
         def,
@@ -65,6 +66,7 @@ function runReader(d: ReaderWorkerData): void {
       main.postMessage({
         t: 'read',
         id: m.id,
+        ms: performance.now() - t0,
         entryName: result.entryName,
         summary: result.summary,
         failure: f ? { zh: f.zh, en: f.en, problems: [...f.problems], interrupted: f.interrupted } : null,
@@ -85,6 +87,7 @@ function runWriter(d: WriterWorkerData): void {
   const writer = createFileWriter(db);
   let current: number | null = null;
   let written = 0;
+  let busyMs = 0;
 
   const fail = (id: number | null, e: unknown) => {
     writer.rollback();
@@ -105,7 +108,9 @@ function runWriter(d: WriterWorkerData): void {
     }
     if (m.t === 'rows') {
       try {
+        const t0 = performance.now();
         writer.write(m.rows);
+        busyMs += performance.now() - t0;
         written += m.rows.length;
         post({ t: 'progress', id: m.id, rows: written, lines: m.lines });
       } catch (e) {
@@ -113,7 +118,7 @@ function runWriter(d: WriterWorkerData): void {
       }
       link.postMessage({ t: 'ack', id: m.id } satisfies WriterToReader);
     } else if (m.t === 'end') {
-      post({ t: 'written', id: m.id, rows: written });
+      post({ t: 'written', id: m.id, rows: written, busyMs });
     } else {
       writer.rollback();
       current = null;
@@ -127,6 +132,7 @@ function runWriter(d: WriterWorkerData): void {
         writer.begin(m.catalogue);
         current = m.id;
         written = 0;
+        busyMs = 0;
         post({ t: 'begun', id: m.id });
       } else if (m.t === 'commit') {
         if (current !== m.id) throw new Error(`commit of file ${m.id}, but the open file is ${current}`);

@@ -182,6 +182,8 @@ export async function importCatalogueZip(
     ver: s.maxVer,
     total: merged.total,
     threaded: importer.threaded,
+    readMs: file.timing ? Math.round(file.timing.readMs) : null,
+    writeMs: file.timing ? Math.round(file.timing.writeBusyMs) : null,
   });
   ctx.progress.update({ phase: 'importing', rows: ctx.counters.rows, percent: 100 }, true);
   return s.maxVer;

@@ -28,6 +28,8 @@ export type ToReader = { t: 'file'; id: number; catalogue: CatalogueId; zip: Uin
 export type FromReader = {
   t: 'read';
   id: number;
+  /** time from the file's arrival to its last chunk handed over */
+  ms: number;
   entryName: string;
   summary: ParseSummary;
   failure: SerializedFailure | null;
@@ -48,7 +50,8 @@ export type FromWriter =
   | { t: 'ready' }
   | { t: 'begun'; id: number }
   | { t: 'progress'; id: number; rows: number; lines: number }
-  | { t: 'written'; id: number; rows: number }
+  /** busyMs: time spent writing (the rest the writer waited for the reader) */
+  | { t: 'written'; id: number; rows: number; busyMs: number }
   | { t: 'committed'; id: number; changed: number; total: number }
   | { t: 'rolledback'; id: number }
   | { t: 'error'; id: number | null; message: string; code: string | null };

@@ -120,7 +120,8 @@ export class CatalogueFileParser {
       pos = nl + 1;
       lineNo++;
       this.lineNo = lineNo;
-      if (line.length === 0 || line.trim() === '') continue;
+      // (a blank line is rare: only a line starting with white space is trimmed to find out)
+      if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === '')) continue;
       this.summary.lines++;
 
       const cells: (string | null)[] = line.split('\t');
