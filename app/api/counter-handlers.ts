@@ -11,6 +11,7 @@ import type { HandlerContext, Handlers } from './dispatch';
 import type { ReceiptPrinting } from '../counter/receipts';
 import type { Refunds } from '../counter/refund';
 import { shiftReport, shiftReportLines } from '../counter/shift';
+import { exportRegister, maskedRegister, specialRegister } from '../counter/special-register';
 import type { Db } from '../db/connection';
 import { beijingDateTime } from '../nhsa/beijing-time';
 import type { PrintOutcome } from '../shared/counter';
@@ -21,6 +22,8 @@ export interface CounterHandlerDeps {
   counter: Counter | null;
   refunds: Refunds | null;
   db: Db;
+  /** where exports (the special-drug register) are written */
+  exportDir: string;
   devices: DeviceHub;
   receipts: ReceiptPrinting | null;
   nhsa: NhsaService | null;
@@ -166,6 +169,19 @@ export function createCounterHandlers(deps: CounterHandlerDeps): Pick<Handlers, 
         );
       }
       return { ...report, printed };
+    },
+    'counter.specialRegister': (ctx, { from, to, export: wanted }) => {
+      const rows = specialRegister(deps.db, Date.parse(from), Date.parse(to));
+      let exportedTo: string | null = null;
+      if (wanted) {
+        exportedTo = exportRegister(rows, deps.exportDir, beijingDateTime(new Date()).replace(/\D/g, ''));
+        audit.record({
+          ...who(ctx),
+          action: 'counter.specialRegister.export',
+          detail: { rows: rows.length, from, to },
+        });
+      }
+      return { rows: maskedRegister(rows), exportedTo };
     },
     'counter.print': async (ctx, { saleId, reprint, openDrawer }) => {
       if (!deps.receipts) throw new AppError('DB_UNAVAILABLE', '小票服务未能启动');

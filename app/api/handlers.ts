@@ -320,6 +320,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       counter,
       refunds,
       db: deps.db,
+      exportDir: path.join(deps.paths.dataDir, 'exports'),
       devices,
       receipts,
       nhsa: deps.nhsa,

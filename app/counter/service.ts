@@ -467,6 +467,36 @@ export function createCounter(deps: CounterDeps) {
     }
   }
 
+  /** 2001 for the default insutype: a person not entitled is told so before anything is rung up for them. */
+  async function checkEntitlement(person: StoredPerson, operatorId: number, saleId: number): Promise<void> {
+    const insutype = defaultInsutype(person);
+    if (!insutype) return;
+    const r = await requireNhsa().call(
+      '2001',
+      {
+        data: {
+          psn_no: person.psnNo,
+          insutype,
+          fixmedins_code: settings()['pharmacy.fixmedins_code'],
+          med_type: '41',
+          begntime: beijingDateTime(new Date(now())),
+        },
+      },
+      {
+        operator: deps.nhsaOperator(operatorId),
+        insuplcAdmdvs: insuplcOf(person, insutype),
+        source: 'counter',
+        ref: `sale:${saleId}`,
+      },
+    );
+    if (r.kind !== 'ok') throw describeFailure(r, '待遇检查（2001）');
+    const rows = Array.isArray(r.output.trtinfo) ? (r.output.trtinfo as Record<string, unknown>[]) : [];
+    const refused = rows.find((t) => String(t.trt_enjymnt_flag) === '0');
+    if (refused) {
+      fail(`该参保人不享受医保待遇：${String(refused.trt_chk_rslt ?? '待遇检查未通过')}。不能医保结算，可按自费收费`);
+    }
+  }
+
   function settlementLines(s: SaleRow): ReturnType<typeof settlementInput> {
     const person = personOf(s)!;
     const rx = store.prescription.get(s.id);
@@ -782,6 +812,7 @@ export function createCounter(deps: CounterDeps) {
         if (e instanceof PersonReplyError) fail(e.message);
         throw e;
       }
+      if (settings()['nhsa.check_entitlement']) await checkEntitlement(person, operatorId, saleId);
       const s = editable(saleId, operatorId);
       store.update(s.id, now(), {
         person: JSON.stringify(person),

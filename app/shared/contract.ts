@@ -11,6 +11,7 @@ import type {
   SaleView,
   ScanOutcome,
   ShiftReportView,
+  SpecialRegisterView,
 } from './counter';
 import { PAYMENT_METHODS, type PaperWidth, type ReceiptLine } from './receipt';
 
@@ -723,6 +724,11 @@ export const CHANNELS = {
       })
       .strict(),
     'authenticated',
+  ),
+  /** 含特殊药品复方制剂销售登记 for a period; export writes the full register (unmasked) to a CSV file */
+  'counter.specialRegister': channel<{ rows: SpecialRegisterView[]; exportedTo: string | null }>()(
+    z.object({ from: isoDateTime, to: isoDateTime, export: z.boolean().default(false) }).strict(),
+    ['pharmacist', 'manager', 'admin'],
   ),
   'counter.print': channel<PrintOutcome>()(
     z.object({ saleId: id, reprint: z.boolean().default(false), openDrawer: z.boolean().default(false) }).strict(),

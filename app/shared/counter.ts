@@ -169,3 +169,16 @@ export interface ShiftReportView {
   }[];
   printed: PrintOutcome | null;
 }
+
+export interface SpecialRegisterView {
+  saleId: number;
+  receiptNo: string;
+  soldAt: string;
+  products: string;
+  packages: number;
+  /** masked on screen; the export holds the full values */
+  buyerName: string;
+  buyerIdNo: string;
+  idSource: string;
+  operator: string;
+}

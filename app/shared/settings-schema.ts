@@ -172,6 +172,15 @@ export const SETTING_DEFS = [
     secret: true,
   }),
   def({
+    key: 'nhsa.check_entitlement',
+    group: 'nhsa',
+    label: '读卡后做待遇检查（2001）',
+    help: '部分地区要求药店结算前调用 2001 检查参保人是否享受待遇',
+    kind: 'boolean',
+    schema: z.boolean(),
+    default: false,
+  }),
+  def({
     key: 'nhsa.timeout_seconds',
     group: 'nhsa',
     label: '接口超时（秒）',

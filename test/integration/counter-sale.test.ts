@@ -1,4 +1,7 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { exportRegister, maskedRegister, specialRegister } from '../../app/counter/special-register';
 import { AppError } from '../../app/shared/errors';
 import { counterFixture, type CounterFixture } from '../support/counter-fixture';
 import { sandboxMessages } from '../support/nhsa-fixture';
@@ -144,9 +147,16 @@ describe('counter: a self-pay sale', () => {
     v = c.updateLine(sale.id, f.opId, v.lines[0]!.id, { qty: 2 });
     expect(v.blockers).toEqual([]);
     expect(c.pay(sale.id, f.opId, [{ method: 'cash', amountFen: 3180 }]).state).toBe('completed');
-    expect(f.db.prepare('SELECT buyer_name FROM special_drug_sales WHERE sale_id = ?').pluck().get(sale.id)).toBe(
-      '张三',
-    );
+    // the register: masked on screen, in full in the export for the regulator
+    const rows = specialRegister(f.db, f.core.now() - 60_000, f.core.now() + 60_000);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ buyerName: '张三', packages: 2, idSource: '手工录入' });
+    expect(rows[0]!.products).toContain('复方盐酸伪麻黄碱缓释胶囊');
+    expect(maskedRegister(rows)[0]!.buyerName).toBe('张*');
+    const file = exportRegister(rows, path.join(f.dir, 'exports'), 'test');
+    const csv = fs.readFileSync(file, 'utf8');
+    expect(csv).toContain(rows[0]!.buyerIdNo);
+    expect(csv.startsWith('\ufeff销售时间')).toBe(true);
   });
 });
 
@@ -200,6 +210,20 @@ describe('counter: an insurance sale', () => {
     }
     expect(v.state).toBe('completed');
     expect(f.counter.active(f.opId)).toBeNull();
+  });
+
+  it('with the 2001 setting on, a person not entitled is told so at the card read', async () => {
+    const f = await counterFixture({ env: { POS_NHSA_CHECK_ENTITLEMENT: 'true' } });
+    f.stockUp('vitaminC', 'VC-1', '2028-01-31', 10);
+    const c = f.counter;
+    const sale = c.start(f.opId);
+    c.scan(sale.id, f.opId, '6901234567809');
+    const e = await errorOf(c.readPerson(sale.id, f.opId, { certType: '02', certNo: '110101197006057016' }));
+    expect(e.message).toContain('不享受医保待遇');
+    expect(c.get(sale.id).person).toBeNull();
+    const ok = await c.readPerson(sale.id, f.opId, { certType: '02', certNo: '11010119650315201X' });
+    expect(ok.person?.psnNo).toBe('110100SBX0000000001');
+    expect(sandboxMessages(f.sandboxDbPath).filter((m) => m.infno === '2001')).toHaveLength(2);
   });
 
   it('a 2102 whose answer is lost is reversed, and the cart comes back to the cashier', async () => {
