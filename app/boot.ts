@@ -131,6 +131,7 @@ export async function bootCore(opts: BootOptions): Promise<PosCore> {
       nhsa,
       catalogue,
       nativeDevices: opts.nativeDevices,
+      watchDevices: opts.shell !== 'cli',
       closers,
     });
     const dispatcher = createDispatcher({

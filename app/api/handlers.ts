@@ -41,6 +41,8 @@ export interface HandlerDeps {
   catalogue?: CatalogueSync | null;
   /** vendor-DLL devices the desktop shell provides (none in browser mode or tests) */
   nativeDevices?: DeviceHubDeps['native'];
+  /** keep the serial scanner open (the app shells; not the CLI, which has no screen and must not hold ports) */
+  watchDevices?: boolean;
   /** what the core runs when it closes (devices and printers release their ports) */
   closers?: (() => Promise<void>)[];
 }
@@ -76,6 +78,14 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     training: () => Boolean(deps.nhsa?.sandbox),
     native: deps.nativeDevices,
   });
+  // Not for the CLI: it has no screen to send scans to, and must not hold the port.
+  if (deps.watchDevices) {
+    const stop = devices.watchScanner(
+      (code) => deps.events.emit('scanner.code', { code }),
+      (connected, message) => deps.events.emit('scanner.state', { connected, message }),
+    );
+    deps.closers?.push(() => Promise.resolve(stop()));
+  }
   let counter: Counter | null = null;
   let receipts: ReceiptPrinting | null = null;
   let refunds: Refunds | null = null;

@@ -5,6 +5,7 @@ import { beijingDate } from '../nhsa/beijing-time';
 import { AppError } from '../shared/errors';
 import { createIdCardReader, type IdCardReader } from './id-card/reader';
 import { createSandboxEVoucherDecoder } from './identity/sandbox-decoder';
+import { startSerialScanner, type SerialScanner } from './scanner/serial-scanner';
 import type { EVoucherDecoder, SocialSecurityCardReader } from './identity/types';
 
 /**
@@ -79,8 +80,38 @@ export function createDeviceHub(deps: DeviceHubDeps) {
     return reader.device;
   }
 
+  let scanner: { port: string; device: SerialScanner } | null = null;
+
+  /**
+   * Keeps the serial (COM) scanner open on the configured port, reconnecting when it is unplugged; every code
+   * goes to `onCode`. A keyboard-wedge scanner needs none of this (the screen reads it as key strokes).
+   */
+  function watchScanner(onCode: (code: string) => void, onState: (connected: boolean, message: string) => void) {
+    const apply = () => {
+      const port = deps.settings.current()['devices.scanner_port'];
+      if (scanner?.port === port) return;
+      void scanner?.device.close();
+      scanner = null;
+      if (!port) return;
+      scanner = {
+        port,
+        device: startSerialScanner({
+          path: port,
+          onCode,
+          onState: (state, message) => onState(state === 'connected', message),
+          onError: (e) => deps.log.warn('devices: serial scanner error', { error: e.message }),
+        }),
+      };
+    };
+    apply();
+    return deps.settings.onChange((keys) => {
+      if (keys.includes('devices.scanner_port')) apply();
+    });
+  }
+
   return {
     idCardReader,
+    watchScanner,
 
     eVoucher(): EVoucherDecoder {
       if (deps.training() && !deps.settings.current()['devices.evoucher_dll']) return sandboxDecoder;
@@ -102,6 +133,8 @@ export function createDeviceHub(deps: DeviceHubDeps) {
     async close(): Promise<void> {
       await reader?.device.close();
       reader = null;
+      await scanner?.device.close();
+      scanner = null;
     },
   };
 }

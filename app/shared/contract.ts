@@ -755,6 +755,10 @@ export interface PosEvents {
   'status.changed': AppStatus;
   /** this session was ended in main (operator disabled, logout elsewhere) */
   'session.ended': { reason: string };
+  /** a code from the serial (COM) scanner: the counter screen treats it like a scan into its field */
+  'scanner.code': { code: string };
+  /** the serial scanner came or went */
+  'scanner.state': { connected: boolean; message: string };
 }
 export type PosEventName = keyof PosEvents;
 export const EVENT_NAMES: readonly PosEventName[] = [
@@ -764,6 +768,8 @@ export const EVENT_NAMES: readonly PosEventName[] = [
   'nhsa.changed',
   'catalogue.progress',
   'catalogue.finished',
+  'scanner.code',
+  'scanner.state',
 ];
 
 /** Prefix for every IPC channel; the preload lets nothing else through. */

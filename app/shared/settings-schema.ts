@@ -45,7 +45,9 @@ const port = blankOr(
   z
     .string()
     .trim()
-    .regex(/^(COM\d{1,3}|\/dev\/[\w./-]+|\\\\\.\\COM\d{1,3})$/i, '串口名称应为 COM3、/dev/ttyUSB0 这样的形式'),
+    // any absolute device path on Linux/macOS: USB-serial adapters, and the pseudo-terminal links that virtual
+    // COM tools (socat, com0com's Linux cousins) create outside /dev
+    .regex(/^(COM\d{1,3}|\/[\w./-]+|\\\\\.\\COM\d{1,3})$/i, '串口名称应为 COM3、/dev/ttyUSB0 这样的形式'),
 );
 
 function def<const K extends string, S extends z.ZodType>(d: SettingDef<S> & { key: K }): SettingDef<S> & { key: K } {
