@@ -2,6 +2,7 @@ import type { ComponentType } from 'react';
 import type { ModuleId } from '../stores/navigation';
 import type { Role } from '../../../app/shared/roles';
 import { CatalogueScreen, visibleCatalogTabs } from './catalogue/CatalogueScreen';
+import { CounterScreen } from './counter/CounterScreen';
 import { SettingsScreen, visibleSettingsTabs } from './settings/SettingsScreen';
 
 export interface ModuleDef {
@@ -24,6 +25,7 @@ export const MODULES: readonly ModuleDef[] = [
     label: '收银',
     key: 'F1',
     summary: '扫码录入药品、采集追溯码、读取医保凭证，完成医保或自费结算并打印小票。',
+    component: CounterScreen,
   },
   { id: 'inventory', label: '库存', key: 'F2', summary: '采购入库验收、批号与效期管理、近效期预警和盘点。' },
   {
