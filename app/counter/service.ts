@@ -271,6 +271,10 @@ export function createCounter(deps: CounterDeps) {
         : null,
       specialBuyer: buyer ? { name: buyer.buyer_name, idNoMasked: maskIdNumber(buyer.buyer_id_no) } : null,
       blockers: s.state === 'open' || s.state === 'presettled' ? blockersOf(s, lines) : [],
+      traceRequired: traceCollectionRequired(s.person !== null ? 'insurance' : 'selfpay', {
+        requiredForInsurance: settings()['trace.required_for_insurance'],
+        requiredForSelfpay: settings()['trace.required_for_selfpay'],
+      }),
       notice: s.notice,
       parkLabel: s.park_label,
       updatedAt: new Date(s.updated_at).toISOString(),
@@ -998,7 +1002,12 @@ export function createCounter(deps: CounterDeps) {
     resume(saleId: number, operatorId: number): SaleView {
       const s = saleRow(saleId);
       if (s.state !== 'parked') fail('该单不是挂单状态');
-      if (store.activeOf.get(operatorId)) fail('请先完成或挂起当前销售单');
+      const current = store.activeOf.get(operatorId);
+      if (current) {
+        // an empty cart in the way is simply dropped; anything with lines must be finished or parked first
+        if (current.state !== 'open' || store.lines.all(current.id).length > 0) fail('请先完成或挂起当前销售单');
+        store.update(current.id, now(), { state: 'voided' });
+      }
       // The person read before parking may no longer be at the counter: read the card again.
       store.update(s.id, now(), {
         state: 'open',

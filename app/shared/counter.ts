@@ -87,6 +87,8 @@ export interface SaleView {
   specialBuyer: { name: string; idNoMasked: string } | null;
   /** what blocks the next step, in words for the cashier (empty when nothing does) */
   blockers: string[];
+  /** trace codes must be complete before this sale settles or is paid (trace.required_for_* settings) */
+  traceRequired: boolean;
   /** a message the cashier must read (e.g. the last settlement was reversed after a crash) */
   notice: string | null;
   parkLabel: string | null;

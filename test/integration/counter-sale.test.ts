@@ -118,6 +118,27 @@ describe('counter: a self-pay sale', () => {
     expect(v.totalFen).toBe(3 * 1880);
   });
 
+  it('parks a cart and resumes it; an empty cart in the way is dropped', async () => {
+    const f = await counterFixture({ env: { POS_TRACE_REQUIRED_FOR_SELFPAY: 'false' } });
+    f.stockUp('vitaminC', 'VC-1', '2028-01-31', 10);
+    const c = f.counter;
+    const a = c.start(f.opId);
+    c.scan(a.id, f.opId, '6901234567809');
+    c.park(a.id, f.opId, '戴帽子的先生');
+    expect(c.parked()).toMatchObject([{ id: a.id, label: '戴帽子的先生', totalFen: 350, lines: 1 }]);
+    const b = c.start(f.opId);
+    expect(b.id).not.toBe(a.id);
+    const back = c.resume(a.id, f.opId);
+    expect(back).toMatchObject({ id: a.id, state: 'open', totalFen: 350 });
+    expect(c.get(b.id).state).toBe('voided');
+    expect(c.parked()).toEqual([]);
+    // a cart with lines is never dropped silently
+    c.park(a.id, f.opId, null);
+    const d = c.start(f.opId);
+    c.scan(d.id, f.opId, '6901234567809');
+    expect(() => c.resume(a.id, f.opId)).toThrow('请先完成或挂起当前销售单');
+  });
+
   it('refuses what cannot be sold: no stock, only expired stock, a special drug without buyer or over the limit', async () => {
     const f = await counterFixture({ env: { POS_TRACE_REQUIRED_FOR_SELFPAY: 'false' } });
     const c = f.counter;

@@ -333,11 +333,9 @@ export function listParked(): Promise<ParkedSale[]> {
   return call('counter.parked', {});
 }
 
-/** Takes a parked sale back; the current cart must be empty (it is given up, there is nothing in it). */
+/** Takes a parked sale back; an empty current cart is dropped by the main process, a full one refuses. */
 export function resume(id: number): Promise<void> {
   return enqueue(null, async () => {
-    const cur = get().sale;
-    if (cur && cur.lines.length === 0 && cur.id !== id) await call('counter.void', { saleId: cur.id });
     applySale(await call('counter.resume', { saleId: id }), null);
   });
 }

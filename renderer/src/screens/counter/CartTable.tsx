@@ -34,7 +34,7 @@ function TraceCell({ line, required }: { line: SaleLineView; required: boolean }
 export function CartTable(props: CartTableProps) {
   const { sale, selectedLineId } = props;
   // the main process says which lines still block the sale for want of codes
-  const traceMissing = (l: SaleLineView) => sale.blockers.some((b) => b.startsWith(`${l.name} 还差`));
+  const traceMissing = (l: SaleLineView) => sale.traceRequired && l.traceCodes.length < l.traceNeeded.min;
   const bodyRef = useRef<HTMLTableSectionElement>(null);
   const editable = sale.state === 'open' || sale.state === 'presettled';
 
