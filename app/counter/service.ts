@@ -614,7 +614,7 @@ export function createCounter(deps: CounterDeps) {
           state: 'open',
           presettle: null,
           settle_msgid: null,
-          notice: '上一笔医保结算已冲正（撤销），医保未扣费。购物车已恢复，请重新读卡结算',
+          notice: '上一笔医保结算已冲正（撤销），医保未扣费。购物车已恢复，请重新预结算、结算（电子凭证请重新扫码）',
         });
         log.info('counter: reversal confirmed, cart given back', { saleId: s.id });
       }
