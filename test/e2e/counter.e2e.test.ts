@@ -12,7 +12,7 @@ import { migrate } from '../../app/db/migrate';
 import { MIGRATIONS } from '../../app/db/migrations';
 import { SANDBOX_PHARMACY } from '../../app/nhsa/service';
 import { IdCardReaderSim } from '../../app/sandbox/devices/id-card-reader-sim';
-import { startTcpVirtualPrinter, type TcpVirtualPrinter } from '../../app/sandbox/devices/virtual-printer';
+import { startSerialVirtualPrinter, type SerialVirtualPrinter } from '../../app/sandbox/devices/virtual-printer';
 import { SANDBOX_PERSONS } from '../../app/sandbox/seed';
 import type { ProductDetail } from '../../app/shared/contract';
 import { startWebApp, type WebApp } from '../../app/web-bridge/start';
@@ -20,7 +20,7 @@ import { startWebApp, type WebApp } from '../../app/web-bridge/start';
 /**
  * The checkout (收银台) as a cashier meets it in training mode: a real SQLite file stocked before start,
  * the built-in sandbox center, an ID-card reader simulator on a real pseudo-terminal pair (socat) and a
- * network receipt printer (a virtual one on TCP). Three sales: an insurance sale of three items with
+ * serial receipt printer (a virtual one on a second pseudo-terminal pair). Three sales: an insurance sale of three items with
  * keystrokes counted, an insurance sale paid part WeChat and part cash with change, and a self-pay sale
  * found by pinyin initials. Screenshots go to test-output/screenshots/counter-*.png.
  */
@@ -175,8 +175,9 @@ describe('收银台 in training mode', () => {
   let dataDir: string;
   let tmp: string;
   let socat: ChildProcess;
+  let printerSocat: ChildProcess;
   let reader: IdCardReaderSim;
-  let printer: TcpVirtualPrinter;
+  let printer: SerialVirtualPrinter;
   let app: WebApp;
   let browser: Browser;
   let context: BrowserContext;
@@ -213,7 +214,17 @@ describe('收银台 in training mode', () => {
     });
     await reader.start(simEnd, 115_200);
 
-    printer = await startTcpVirtualPrinter();
+    // the receipt printer on a COM port: ESC/POS bytes over a real pty, decoded on the other end
+    const printerApp = path.join(tmp, 'printer-app');
+    const printerSim = path.join(tmp, 'printer-sim');
+    printerSocat = spawn(
+      'socat',
+      ['-d', '-d', `pty,raw,echo=0,link=${printerApp}`, `pty,raw,echo=0,link=${printerSim}`],
+      { stdio: 'ignore' },
+    );
+    await waitForFile(printerApp);
+    await waitForFile(printerSim);
+    printer = await startSerialVirtualPrinter({ path: printerSim, baudRate: 9600 });
     app = await startWebApp({
       dataDir,
       staticDir: 'dist/renderer',
@@ -224,8 +235,8 @@ describe('收银台 in training mode', () => {
         POS_ADMDVS: SANDBOX_PHARMACY.admdvs,
         POS_DEVICES_ID_CARD_READER_PORT: appPty,
         POS_DEVICES_ID_CARD_READER_BAUD: '115200',
-        POS_DEVICES_PRINTER_TYPE: 'network',
-        POS_DEVICES_PRINTER_ADDRESS: `127.0.0.1:${printer.port}`,
+        POS_DEVICES_PRINTER_TYPE: 'serial',
+        POS_DEVICES_PRINTER_PORT: printerApp,
       },
     });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
@@ -244,6 +255,7 @@ describe('收银台 in training mode', () => {
     await reader?.close();
     await printer?.close();
     if (socat?.pid) socat.kill();
+    if (printerSocat?.pid) printerSocat.kill();
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });

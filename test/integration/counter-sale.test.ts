@@ -118,6 +118,22 @@ describe('counter: a self-pay sale', () => {
     expect(v.totalFen).toBe(3 * 1880);
   });
 
+  it('a code that fits several products asks which one', async () => {
+    const f = await counterFixture({ env: { POS_TRACE_REQUIRED_FOR_SELFPAY: 'false' } });
+    f.stockUp('vitaminC', 'VC-1', '2028-01-31', 10);
+    // the same barcode on two products (a repackaged item kept under its maker's code)
+    f.db
+      .prepare('INSERT INTO product_barcodes (barcode, product_id) VALUES (?, ?)')
+      .run('6970000000017', f.ids.vitaminC);
+    f.db.prepare("UPDATE products SET code = '6970000000017' WHERE id = ?").run(f.ids.ibuprofen);
+    const c = f.counter;
+    const sale = c.start(f.opId);
+    const r = c.scan(sale.id, f.opId, '6970000000017');
+    expect(r.kind).toBe('choose');
+    expect(r.kind === 'choose' && r.candidates.map((x) => x.name).sort()).toEqual(['布洛芬缓释胶囊', '维生素C片']);
+    expect(r.sale.lines).toHaveLength(0);
+  });
+
   it('parks a cart and resumes it; an empty cart in the way is dropped', async () => {
     const f = await counterFixture({ env: { POS_TRACE_REQUIRED_FOR_SELFPAY: 'false' } });
     f.stockUp('vitaminC', 'VC-1', '2028-01-31', 10);
