@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { SaleLineView, SaleView } from '../../../../app/shared/counter';
+import { canUse } from '../../access';
 import { CallErrorMessage, toastFailure } from '../../components/CallError';
 import * as counter from '../../stores/counter';
 import { useCounterStore } from '../../stores/counter';
@@ -22,6 +23,9 @@ import {
   SsCardDialog,
   TraceCodesDialog,
 } from './dialogs';
+import { RefundDialog } from './after-sale/RefundDialog';
+import { RegisterDialog } from './after-sale/RegisterDialog';
+import { ShiftDialog } from './after-sale/ShiftDialog';
 import { FinishedCard, PersonCard, SplitCard, TotalsCard } from './SidePanel';
 import { useScanInput } from './useScanInput';
 
@@ -35,6 +39,9 @@ type Dialog =
   | { kind: 'park' }
   | { kind: 'parked' }
   | { kind: 'void' }
+  | { kind: 'refund' }
+  | { kind: 'shift' }
+  | { kind: 'register' }
   | { kind: 'batch'; lineId: number }
   | { kind: 'qty'; lineId: number }
   | { kind: 'trace'; lineId: number }
@@ -92,6 +99,10 @@ export function CounterScreen() {
   const loadError = useCounterStore((s) => s.loadError);
   const finished = useCounterStore((s) => s.finished);
   const isPharmacist = useSessionStore((s) => s.operator?.roles.includes('pharmacist') ?? false);
+  const roles = useSessionStore((s) => s.operator?.roles);
+  const mayRefund = canUse('counter.refund', roles);
+  const mayRegister = canUse('counter.specialRegister', roles);
+  const seesEveryone = canUse('counter.findSales', roles);
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const [scanText, setScanText] = useState('');
   const scanRef = useRef<HTMLInputElement>(null);
@@ -282,7 +293,29 @@ export function CounterScreen() {
     F12: reprint,
   };
 
+  function openRefund() {
+    if (!mayRefund) return showToast('error', '退货需要店长权限：请店长登录后办理');
+    setDialog({ kind: 'refund' });
+  }
+
+  function openRegister() {
+    if (!mayRegister) return showToast('error', '特殊药品登记只有药师、店长可以查看');
+    setDialog({ kind: 'register' });
+  }
+
+  /** The refund put the kept lines in a new cart: it is now the operator's newest sale, so load it. */
+  function openKeptSale() {
+    setDialog(null);
+    void act(async () => {
+      await counter.loadSale();
+      showToast('info', '已打开保留商品的新单：请按 F9 预结算，再按 Enter 结算收款');
+    });
+  }
+
   const altKeys: Record<string, () => void> = {
+    KeyF: openRefund,
+    KeyJ: () => setDialog({ kind: 'shift' }),
+    KeyD: openRegister,
     KeyN: () => isEditable(current()) && setDialog({ kind: 'idnumber' }),
     KeyX: () => current()?.person && void act(() => counter.clearPerson()),
     KeyI: nextInsutype,
@@ -519,6 +552,42 @@ export function CounterScreen() {
             </span>
           ))}
         </div>
+        <div className="after-sale-bar" aria-label="售后">
+          <span className="after-sale-label">售后</span>
+          <button
+            type="button"
+            className="btn btn-small"
+            tabIndex={-1}
+            onClick={openRefund}
+            disabled={!mayRefund}
+            title={mayRefund ? undefined : '退货需要店长权限'}
+            data-testid="open-refund"
+          >
+            退货 <kbd>Alt+F</kbd>
+            {mayRefund ? null : <span className="after-sale-why">（需店长权限）</span>}
+          </button>
+          <button
+            type="button"
+            className="btn btn-small"
+            tabIndex={-1}
+            onClick={() => setDialog({ kind: 'shift' })}
+            data-testid="open-shift"
+          >
+            交班 <kbd>Alt+J</kbd>
+          </button>
+          <button
+            type="button"
+            className="btn btn-small"
+            tabIndex={-1}
+            onClick={openRegister}
+            disabled={!mayRegister}
+            title={mayRegister ? undefined : '只有药师、店长可以查看'}
+            data-testid="open-register"
+          >
+            特药登记 <kbd>Alt+D</kbd>
+            {mayRegister ? null : <span className="after-sale-why">（需药师或店长）</span>}
+          </button>
+        </div>
       </div>
 
       {d?.kind === 'pay' ? <PaymentDialog sale={sale} onClose={closeDialog} /> : null}
@@ -543,6 +612,13 @@ export function CounterScreen() {
           testId="void-dialog"
         />
       ) : null}
+      {d?.kind === 'refund' ? (
+        <RefundDialog onClose={closeDialog} onOpenKept={openKeptSale} registerScan={registerScan} />
+      ) : null}
+      {d?.kind === 'shift' ? (
+        <ShiftDialog onClose={closeDialog} everyone={seesEveryone} registerScan={registerScan} />
+      ) : null}
+      {d?.kind === 'register' ? <RegisterDialog onClose={closeDialog} registerScan={registerScan} /> : null}
       {d?.kind === 'batch' && dialogLine ? <BatchDialog line={dialogLine} onClose={closeDialog} /> : null}
       {d?.kind === 'qty' && dialogLine ? <QuantityDialog line={dialogLine} onClose={closeDialog} /> : null}
       {d?.kind === 'trace' && dialogLine ? (
