@@ -106,6 +106,9 @@ export function createCounter(deps: CounterDeps) {
     [number],
     string
   >;
+  const returnedLine = db
+    .prepare("SELECT 1 FROM upload_outbox WHERE infno = '3506' AND ref_type = 'return_line' AND ref_id = ?")
+    .pluck() as Statement<[number], number>;
   const operatorName = db.prepare('SELECT display_name FROM operators WHERE id = ?').pluck() as Statement<
     [number],
     string
@@ -200,6 +203,7 @@ export function createCounter(deps: CounterDeps) {
       insurable: isInsurable(p),
       traceCodes: traces.filter((t) => t.line_id === l.id).map((t) => ({ id: t.id, code: t.code })),
       traceNeeded: { min: req.min, max: req.max },
+      returned: returnedLine.get(l.id) !== undefined,
     };
   }
 

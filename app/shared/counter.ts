@@ -41,6 +41,8 @@ export interface SaleLineView {
   traceCodes: { id: number; code: string }[];
   /** trace codes this line needs (min) and accepts (max) */
   traceNeeded: { min: number; max: number };
+  /** already returned by a refund (a line is returned at most once) */
+  returned: boolean;
 }
 
 export interface PersonView {

@@ -111,6 +111,12 @@ describe('counter: after the sale', () => {
     expect(rows.map((x) => x.ref_id)).toEqual([ibuLine]);
     expect(JSON.parse(rows[0]!.payload).selinfo).toMatchObject({ medins_prod_sel_no: c.get(sale.id).receiptNo });
     expect(c.get(sale.id).state).toBe('completed');
+    expect(c.get(sale.id).lines.map((l) => [l.id, l.returned])).toEqual(
+      expect.arrayContaining([
+        [ibuLine, true],
+        [vcLine, false],
+      ]),
+    );
     // the rest later: the sale is then fully returned
     await f.refunds.refund(sale.id, f.opId, []);
     expect(c.get(sale.id).state).toBe('refunded');

@@ -197,7 +197,7 @@ export async function openFoundSale(f: FoundSale): Promise<void> {
   set({ busy: '正在读取销售单…', failure: null });
   try {
     const sale = await call('counter.get', { saleId: f.id });
-    set({ sale, foundSale: f, returning: sale.lines.map((l) => l.id), step: 'lines' });
+    set({ sale, foundSale: f, returning: sale.lines.filter((l) => !l.returned).map((l) => l.id), step: 'lines' });
   } catch (e) {
     set({ failure: toFailure(e) });
   } finally {
@@ -207,13 +207,17 @@ export async function openFoundSale(f: FoundSale): Promise<void> {
 
 export function toggleReturn(lineId: number): void {
   set((s) => ({
-    returning: s.returning.includes(lineId) ? s.returning.filter((x) => x !== lineId) : [...s.returning, lineId],
+    returning: s.returning.includes(lineId)
+      ? s.returning.filter((x) => x !== lineId)
+      : s.sale?.lines.find((l) => l.id === lineId)?.returned
+        ? s.returning
+        : [...s.returning, lineId],
   }));
 }
 
 export function setAllReturn(all: boolean): void {
   const sale = get().sale;
-  set({ returning: all && sale ? sale.lines.map((l) => l.id) : [] });
+  set({ returning: all && sale ? sale.lines.filter((l) => !l.returned).map((l) => l.id) : [] });
 }
 
 export function backToFind(): void {
@@ -242,7 +246,8 @@ export function backToLines(): void {
 export function refundPlan(sale: SaleView, returning: readonly number[]): RefundPlan {
   const insured = sale.settlement !== null;
   const ret = sale.lines.filter((l) => returning.includes(l.id)).map((l) => l.id);
-  const kept = sale.lines.filter((l) => !returning.includes(l.id)).map((l) => l.id);
+  // lines returned before are neither returned again nor kept
+  const kept = sale.lines.filter((l) => !returning.includes(l.id) && !l.returned).map((l) => l.id);
   const goodsFen = insured
     ? sale.totalFen
     : sale.lines.filter((l) => ret.includes(l.id)).reduce((n, l) => n + l.amountFen, 0);

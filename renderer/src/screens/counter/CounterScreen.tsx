@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { SaleLineView, SaleView } from '../../../../app/shared/counter';
 import { canUse } from '../../access';
+import { getPosApi } from '../../api/pos';
 import { CallErrorMessage, toastFailure } from '../../components/CallError';
 import * as counter from '../../stores/counter';
 import { useCounterStore } from '../../stores/counter';
@@ -125,6 +126,18 @@ export function CounterScreen() {
     void counter.loadSale();
   }, []);
 
+  // A serial (COM) scanner's codes come from the main process as events: the same as a scan into the field.
+  const submitScanRef = useRef<(code: string) => Promise<void>>(async () => undefined);
+  useEffect(() => {
+    try {
+      return getPosApi().subscribe('scanner.code', ({ code }) => {
+        void submitScanRef.current(code);
+      });
+    } catch {
+      return undefined; // a shell without device events: keyboard-wedge scanners still work
+    }
+  }, []);
+
   // the field exists once the sale is there; a new sale (next customer, resumed, voided) starts there too
   const saleKey = sale?.id ?? null;
   useEffect(() => {
@@ -176,6 +189,10 @@ export function CounterScreen() {
       else if (r.message) showToast('info', r.message);
     });
   }
+
+  useEffect(() => {
+    submitScanRef.current = submitScan;
+  });
 
   function openPayment() {
     const s = current();

@@ -199,7 +199,7 @@ function LinesStep() {
 
   if (!sale) return null;
   const plan = refundPlan(sale, returning);
-  const allTicked = returning.length === sale.lines.length;
+  const allTicked = returning.length === sale.lines.filter((l) => !l.returned).length;
 
   function onKeyDown(e: KeyboardEvent<HTMLDivElement>) {
     if (!sale) return;
@@ -269,6 +269,7 @@ function LinesStep() {
                   </td>
                   <td>
                     <strong>{l.name}</strong> <span className="muted small">{l.spec}</span>
+                    {l.returned ? <span className="badge muted small"> 已退</span> : null}
                   </td>
                   <td className="mono small">{l.batch?.batchNo ?? '—'}</td>
                   <td className="num">
