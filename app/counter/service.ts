@@ -390,29 +390,45 @@ export function createCounter(deps: CounterDeps) {
     return { sale: view(saleId), lineId, message };
   }
 
-  const changeLine = db.transaction((s: SaleRow, l: LineRow, qty: number, batchId: number | null) => {
-    const p = product(l.product_id);
-    const split = l.split === 1;
-    const qtyBase = split ? qty : qty * (p.split_factor ?? 1);
-    const target = batchId ?? l.batch_id;
-    const b = target === null ? undefined : stock.batch(target);
-    if (!b || b.product_id !== p.id) fail('所选批次不属于该商品', 'INVALID_INPUT');
-    if (b.expiry_date < today()) fail(`批号 ${b.batch_no} 已过期（有效期至 ${b.expiry_date}），不能销售`);
-    if (b.locked) fail(`批号 ${b.batch_no} 已锁定，不能销售`);
-    const free = b.qty_base - (heldBatches(s.id, l.id).get(b.id) ?? 0);
-    if (free < qtyBase)
-      fail(`批号 ${b.batch_no} 库存不足：最多可售 ${split ? free : Math.floor(free / (p.split_factor ?? 1))}${l.unit}`);
-    if (target !== l.batch_id) store.deleteTracesOfLine.run(l.id);
-    store.updateLine.run({
-      id: l.id,
-      batchId: target,
-      batchOverride: batchId !== null && batchId !== l.batch_id ? 1 : l.batch_override,
-      qty,
-      qtyBase,
-      amountFen: l.unit_price_fen * qty,
-    });
-    touch(s);
-  });
+  const changeLine = db.transaction(
+    (s: SaleRow, l: LineRow, qty: number, batchId: number | null, toSplit: boolean | null = null) => {
+      const p = product(l.product_id);
+      if (toSplit === true && !p.split_factor) fail(`${p.generic_name} 未设置拆零单位，不能拆零销售`, 'INVALID_INPUT');
+      const split = toSplit ?? l.split === 1;
+      const unitChanged = split !== (l.split === 1);
+      const qtyBase = split ? qty : qty * (p.split_factor ?? 1);
+      const target = batchId ?? l.batch_id;
+      const b = target === null ? undefined : stock.batch(target);
+      if (!b || b.product_id !== p.id) fail('所选批次不属于该商品', 'INVALID_INPUT');
+      if (b.expiry_date < today()) fail(`批号 ${b.batch_no} 已过期（有效期至 ${b.expiry_date}），不能销售`);
+      if (b.locked) fail(`批号 ${b.batch_no} 已锁定，不能销售`);
+      const free = b.qty_base - (heldBatches(s.id, l.id).get(b.id) ?? 0);
+      if (free < qtyBase)
+        fail(
+          `批号 ${b.batch_no} 库存不足：最多可售 ${split ? free : Math.floor(free / (p.split_factor ?? 1))}${l.unit}`,
+        );
+      if (target !== l.batch_id || unitChanged) store.deleteTracesOfLine.run(l.id);
+      const price = unitChanged ? unitPrice(p, split) : l.unit_price_fen;
+      store.updateLine.run({
+        id: l.id,
+        batchId: target,
+        batchOverride: batchId !== null && batchId !== l.batch_id ? 1 : l.batch_override,
+        qty,
+        qtyBase,
+        amountFen: price * qty,
+      });
+      // 拆零 and back: the unit and its price change with it
+      if (unitChanged) {
+        db.prepare('UPDATE sale_lines SET split = ?, unit = ?, unit_price_fen = ? WHERE id = ?').run(
+          split ? 1 : 0,
+          split ? p.split_unit : p.unit,
+          price,
+          l.id,
+        );
+      }
+      touch(s);
+    },
+  );
 
   // --- trace codes ---------------------------------------------------------------------------------
 
@@ -706,14 +722,20 @@ export function createCounter(deps: CounterDeps) {
     addProduct: (saleId: number, operatorId: number, a: Parameters<typeof addProduct>[2]) =>
       light(() => addProduct(saleId, operatorId, a)),
 
-    updateLine(saleId: number, operatorId: number, lineId: number, a: { qty?: number; batchId?: number }): SaleView {
+    updateLine(
+      saleId: number,
+      operatorId: number,
+      lineId: number,
+      a: { qty?: number; batchId?: number; split?: boolean },
+    ): SaleView {
       return light(() => {
         const s = editable(saleId, operatorId);
         const l = store.line.get(lineId, saleId);
         if (!l) fail('找不到该商品行', 'NOT_FOUND');
-        const qty = a.qty ?? l.qty;
+        // switching to 拆零 starts at one piece unless a count is given
+        const qty = a.qty ?? (a.split !== undefined && a.split !== (l.split === 1) ? 1 : l.qty);
         if (!Number.isInteger(qty) || qty < 1) fail('数量应为正整数', 'INVALID_INPUT');
-        changeLine(s, l, qty, a.batchId ?? null);
+        changeLine(s, l, qty, a.batchId ?? null, a.split ?? null);
         return view(saleId);
       });
     },

@@ -610,7 +610,9 @@ export const CHANNELS = {
     'authenticated',
   ),
   'counter.updateLine': channel<SaleView>()(
-    z.object({ saleId: id, lineId: id, qty: qty.optional(), batchId: id.optional() }).strict(),
+    z
+      .object({ saleId: id, lineId: id, qty: qty.optional(), batchId: id.optional(), split: z.boolean().optional() })
+      .strict(),
     'authenticated',
   ),
   'counter.removeLine': channel<SaleView>()(z.object({ saleId: id, lineId: id }).strict(), 'authenticated'),

@@ -118,6 +118,34 @@ describe('counter: a self-pay sale', () => {
     expect(v.totalFen).toBe(3 * 1880);
   });
 
+  it('拆零: a line sold by the piece, at the split price, taking pieces from the batch', async () => {
+    const f = await counterFixture({
+      env: { POS_TRACE_REQUIRED_FOR_SELFPAY: 'false', POS_GSP_RX_REQUIRES_PHARMACIST: 'false' },
+    });
+    f.stockUp('amoxicillin', 'AM-1', '2028-01-31', 48); // two boxes of 24 capsules
+    const c = f.counter;
+    const sale = c.start(f.opId);
+    const line = c.scan(sale.id, f.opId, '6901234567892').sale.lines[0]!;
+    expect(line).toMatchObject({ unit: '盒', qty: 1, unitPriceFen: 1250, split: false });
+    let v = c.updateLine(sale.id, f.opId, line.id, { split: true });
+    expect(v.lines[0]).toMatchObject({ unit: '粒', qty: 1, unitPriceFen: 52, amountFen: 52, split: true });
+    v = c.updateLine(sale.id, f.opId, line.id, { qty: 10 });
+    expect(v.lines[0]).toMatchObject({ qty: 10, amountFen: 520 });
+    // more pieces than the batch holds are refused
+    expect(() => c.updateLine(sale.id, f.opId, line.id, { qty: 49 })).toThrow('库存不足');
+    c.pay(sale.id, f.opId, [{ method: 'cash', amountFen: 520 }]);
+    expect(f.db.prepare('SELECT qty_base FROM product_stock WHERE product_id = ?').pluck().get(f.ids.amoxicillin)).toBe(
+      38,
+    );
+    const payload = JSON.parse(f.db.prepare('SELECT payload FROM upload_outbox').pluck().get() as string);
+    expect(payload.selinfo).toMatchObject({ trdn_flag: '1', sel_retn_cnt: '10', finl_trns_pric: '0.52' });
+    // a product without a split unit cannot be split
+    f.stockUp('vitaminC', 'VC-1', '2028-01-31', 5);
+    const next = c.start(f.opId);
+    const vc = c.scan(next.id, f.opId, '6901234567809').sale.lines[0]!;
+    expect(() => c.updateLine(next.id, f.opId, vc.id, { split: true })).toThrow('未设置拆零单位');
+  });
+
   it('a code that fits several products asks which one', async () => {
     const f = await counterFixture({ env: { POS_TRACE_REQUIRED_FOR_SELFPAY: 'false' } });
     f.stockUp('vitaminC', 'VC-1', '2028-01-31', 10);

@@ -179,6 +179,13 @@ export function setQuantity(lineId: number, qty: number): Promise<void> {
   return enqueue(null, async () => applySale(await call('counter.updateLine', { saleId: saleId(), lineId, qty })));
 }
 
+/** 拆零 on (sold by the piece, starting at one) or back to whole packages. */
+export function setSplit(lineId: number, split: boolean): Promise<void> {
+  return enqueue(null, async () =>
+    applySale(await call('counter.updateLine', { saleId: saleId(), lineId, split }), lineId),
+  );
+}
+
 export function setBatch(lineId: number, batchId: number): Promise<void> {
   return enqueue(null, async () =>
     applySale(await call('counter.updateLine', { saleId: saleId(), lineId, batchId }), lineId),

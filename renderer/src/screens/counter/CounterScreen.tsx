@@ -82,6 +82,7 @@ const MORE_KEYS: [string, string][] = [
   ['*', '改数量'],
   ['Del', '删行'],
   ['Alt+B', '换批次'],
+  ['Alt+S', '拆零'],
   ['Alt+C', '追溯码'],
   ['Alt+N', '身份证号'],
   ['Alt+A', '个人账户'],
@@ -258,6 +259,17 @@ export function CounterScreen() {
     setDialog({ kind, lineId: l.id });
   }
 
+  /** Alt+S: the selected line sold by the piece (拆零), or back to whole packages. */
+  function toggleSplit() {
+    const l = selectedLine();
+    if (!l) return showToast('error', '请先用 ↑↓ 选中一行商品');
+    if (!isEditable(current())) return showToast('error', '医保已结算或正在结算，不能再改购物车');
+    void act(async () => {
+      await counter.setSplit(l.id, !l.split);
+      if (!l.split) showToast('info', '已改为拆零销售：按 + − 或 * 输入拆零数量');
+    });
+  }
+
   function changeQty(delta: number) {
     const l = selectedLine();
     if (!l || !isEditable(current())) return;
@@ -340,6 +352,7 @@ export function CounterScreen() {
     KeyR: () => isEditable(current()) && setDialog({ kind: 'rx' }),
     KeyT: () => isEditable(current()) && setDialog({ kind: 'buyer' }),
     KeyB: () => lineDialog('batch'),
+    KeyS: toggleSplit,
     KeyC: () => lineDialog('trace'),
     KeyZ: () => {
       const s = current();
