@@ -115,6 +115,10 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       now: deps.now,
       nhsa: deps.nhsa,
       nhsaOperator: (id) => toNhsaOperator(operators.sessionOf(id)!),
+      dutyPharmacist: () => ({
+        name: settings.current()['gsp.pharmacist_name'],
+        certNo: settings.current()['gsp.pharmacist_cert_no'],
+      }),
     });
   } catch (e) {
     log.error('counter: could not start', { error: e });

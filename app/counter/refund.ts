@@ -8,7 +8,7 @@ import { fenToYuan, yuanToFen } from '../shared/money';
 import { insuplcOf, type StoredPerson } from './person';
 import { createSaleStore, type SaleRow } from './sale-store';
 import { createStock } from './stock';
-import { returnUploadPayloads } from './upload-payloads';
+import { returnUploadPayloads, type DutyPharmacist } from './upload-payloads';
 
 /**
  * Refunds (退货), for a manager. An insurance settlement can only be cancelled whole (2103, settlement.md §5.4),
@@ -40,6 +40,8 @@ export function createRefunds(deps: {
   now: () => number;
   nhsa: NhsaService | null;
   nhsaOperator: (operatorId: number) => NhsaOperator;
+  /** the pharmacist on duty, for the 3506 records (settings gsp.pharmacist_*) */
+  dutyPharmacist: () => DutyPharmacist;
 }) {
   const { db, log, now } = deps;
   const store = createSaleStore(db);
@@ -97,7 +99,8 @@ export function createRefunds(deps: {
         cause: 'sale_return',
       });
     }
-    for (const r of returnUploadPayloads(db, original, person, lineIds, t, opName.get(operatorId) ?? '')) {
+    const duty = deps.dutyPharmacist();
+    for (const r of returnUploadPayloads(db, original, person, lineIds, t, opName.get(operatorId) ?? '', duty)) {
       store.outbox.run({
         infno: r.infno,
         refType: r.refType,

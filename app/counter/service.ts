@@ -574,7 +574,8 @@ export function createCounter(deps: CounterDeps) {
       if (!ok) fail(`${product(l.product_id).generic_name} 批次库存已不足（可能已被其他收银台售出）`);
     }
     const fresh = saleRow(s.id);
-    for (const u of saleUploadPayloads(db, { ...fresh, receipt_no: receiptNo }, personOf(fresh), t)) {
+    const duty = { name: settings()['gsp.pharmacist_name'], certNo: settings()['gsp.pharmacist_cert_no'] };
+    for (const u of saleUploadPayloads(db, { ...fresh, receipt_no: receiptNo }, personOf(fresh), t, duty)) {
       store.outbox.run({
         infno: u.infno,
         refType: u.refType,

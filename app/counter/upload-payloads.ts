@@ -13,8 +13,9 @@ import type { SaleRow } from './sale-store';
  *
  * Choices where the notes are unsure (registry/inventory.ts has the field notes):
  * - prsc_dr_name is required by the spec even for OTC sales; without a prescription '无' is sent.
- * - phar_name / phar_prac_cert_no: the pharmacist who checked the prescription, else the sale's operator.
- *   operators have no practice-certificate column yet; the inventory issue adds it and fills it here.
+ * - phar_name / phar_prac_cert_no: the pharmacist who checked the prescription, else the pharmacist on duty
+ *   (settings gsp.pharmacist_name / gsp.pharmacist_cert_no); the certificate number is the duty pharmacist's,
+ *   the registered 执业药师 of the pharmacy (operators carry no certificate of their own).
  * - fixmedins_bchno: the till's batch id (unique per product and lot), manu_lotnum the lot on the box.
  * - self-pay buyers: psn_cert_type '01' with no number (QD fills '01' for self-pay buyers).
  */
@@ -42,7 +43,18 @@ export interface OutboxRecord {
   payload: { selinfo: Record<string, unknown>; drugtracinfo: { drug_trac_codg: string }[] };
 }
 
-export function saleUploadPayloads(db: Db, sale: SaleRow, person: StoredPerson | null, at: number): OutboxRecord[] {
+export interface DutyPharmacist {
+  name: string;
+  certNo: string;
+}
+
+export function saleUploadPayloads(
+  db: Db,
+  sale: SaleRow,
+  person: StoredPerson | null,
+  at: number,
+  duty: DutyPharmacist,
+): OutboxRecord[] {
   const lines = db
     .prepare(
       `SELECT l.id, l.qty, l.split, l.unit_price_fen, p.code, p.generic_name, p.nat_code, m.nat_code AS mapping_nat_code,
@@ -56,10 +68,12 @@ export function saleUploadPayloads(db: Db, sale: SaleRow, person: StoredPerson |
   const codes = db.prepare('SELECT code FROM sale_trace_codes WHERE line_id = ? ORDER BY id').pluck();
   const rx = db.prepare('SELECT rx_no, prescriber FROM sale_prescriptions WHERE sale_id = ?').get(sale.id) as
     { rx_no: string; prescriber: string } | undefined;
-  const pharmacist = db
-    .prepare('SELECT display_name FROM operators WHERE id = ?')
-    .pluck()
-    .get(sale.pharmacist_id ?? sale.operator_id) as string | undefined;
+  // the pharmacist who checked the prescription signs for it; otherwise the pharmacist on duty
+  const checker =
+    sale.pharmacist_id === null
+      ? undefined
+      : (db.prepare('SELECT display_name FROM operators WHERE id = ?').pluck().get(sale.pharmacist_id) as
+          string | undefined);
   const opter = db.prepare('SELECT display_name FROM operators WHERE id = ?').pluck().get(sale.operator_id) as
     string | undefined;
   const insured = sale.setl_id !== null;
@@ -74,8 +88,8 @@ export function saleUploadPayloads(db: Db, sale: SaleRow, person: StoredPerson |
         fixmedins_hilist_name: l.generic_name,
         fixmedins_bchno: l.batch_id === null ? '' : String(l.batch_id),
         prsc_dr_name: rx?.prescriber ?? '无',
-        phar_name: pharmacist ?? '',
-        phar_prac_cert_no: '',
+        phar_name: checker ?? duty.name,
+        phar_prac_cert_no: duty.certNo,
         hi_feesetl_type: insured ? '1' : '0',
         setl_id: insured ? sale.setl_id : '',
         mdtrt_sn: insured ? (sale.mdtrt_id ?? sale.receipt_no) : sale.receipt_no,
@@ -120,8 +134,9 @@ export function returnUploadPayloads(
   lineIds: readonly number[],
   at: number,
   operatorName: string,
+  duty: DutyPharmacist,
 ): ReturnRecord[] {
-  const sale = saleUploadPayloads(db, original, person, at).filter((r) => lineIds.includes(r.refId));
+  const sale = saleUploadPayloads(db, original, person, at, duty).filter((r) => lineIds.includes(r.refId));
   return sale.map((r) => {
     const s = r.payload.selinfo;
     return {

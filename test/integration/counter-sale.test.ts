@@ -95,6 +95,9 @@ describe('counter: a self-pay sale', () => {
       sel_retn_cnt: '2',
       rtal_docno: done.receiptNo,
       finl_trns_pric: '3.50',
+      phar_name: '赵药师',
+      phar_prac_cert_no: 'ZY1101010001',
+      prsc_dr_name: '无',
     });
     expect(payload.drugtracinfo).toEqual([{ drug_trac_codg: trace(1) }, { drug_trac_codg: trace(2) }]);
     // the same boxes cannot be sold again

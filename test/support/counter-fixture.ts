@@ -67,6 +67,8 @@ export async function counterFixture(opts: ServiceOptions = {}) {
       POS_FIXMEDINS_CODE: SANDBOX_PHARMACY.code,
       POS_FIXMEDINS_NAME: SANDBOX_PHARMACY.name,
       POS_ADMDVS: SANDBOX_PHARMACY.admdvs,
+      POS_GSP_PHARMACIST_NAME: '赵药师',
+      POS_GSP_PHARMACIST_CERT_NO: 'ZY1101010001',
       ...(opts.env ?? {}),
     },
   });
@@ -132,6 +134,10 @@ export async function counterFixture(opts: ServiceOptions = {}) {
       const s = f.core.operators.sessionOf(id);
       return s ? toNhsaOperator(s) : f.op;
     },
+    dutyPharmacist: () => ({
+      name: f.core.settings.current()['gsp.pharmacist_name'],
+      certNo: f.core.settings.current()['gsp.pharmacist_cert_no'],
+    }),
   });
   const receipts = createReceiptPrinting({ db: f.db, log: f.log, now: f.core.now, settings: f.core.settings, counter });
   onCleanup(() => receipts.close());
