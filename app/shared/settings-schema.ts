@@ -41,6 +41,21 @@ export type SettingGroup = keyof typeof SETTING_GROUPS;
 const optionalText = (max: number) => z.string().trim().max(max, `不能超过 ${max} 个字符`);
 const blankOr = <S extends z.ZodType<string>>(s: S) => z.union([z.literal(''), s]);
 
+/** A JSON object as text (a vendor library's configuration), or empty. */
+const jsonObjectText = z
+  .string()
+  .trim()
+  .max(4000, '不能超过 4000 个字符')
+  .refine((v) => {
+    if (v === '') return true;
+    try {
+      const o: unknown = JSON.parse(v);
+      return typeof o === 'object' && o !== null && !Array.isArray(o);
+    } catch {
+      return false;
+    }
+  }, '应为 JSON 对象（以 { 开头），或留空');
+
 const port = blankOr(
   z
     .string()
@@ -370,19 +385,7 @@ export const SETTING_DEFS = [
     label: '医保电子凭证解码库（JSON 配置）',
     help: '留空则培训模式用沙箱解码、正式环境不可扫电子凭证。字段：dllPath（NationECCode.dll 路径）、url（电子凭证中台地址）、functionName、convention、encoding 等，见 native/README.md',
     kind: 'string',
-    schema: z
-      .string()
-      .trim()
-      .max(4000, '不能超过 4000 个字符')
-      .refine((v) => {
-        if (v === '') return true;
-        try {
-          const o: unknown = JSON.parse(v);
-          return typeof o === 'object' && o !== null && !Array.isArray(o);
-        } catch {
-          return false;
-        }
-      }, '应为 JSON 对象（以 { 开头），或留空'),
+    schema: jsonObjectText,
     default: '',
   }),
   def({
@@ -391,19 +394,7 @@ export const SETTING_DEFS = [
     label: '社保卡读卡库（JSON 配置）',
     help: '留空则只能手工输入卡号和卡识别码。字段：dllPath、functionName（如 iReadCardBas）、signature、layout 等，见 native/README.md',
     kind: 'string',
-    schema: z
-      .string()
-      .trim()
-      .max(4000, '不能超过 4000 个字符')
-      .refine((v) => {
-        if (v === '') return true;
-        try {
-          const o: unknown = JSON.parse(v);
-          return typeof o === 'object' && o !== null && !Array.isArray(o);
-        } catch {
-          return false;
-        }
-      }, '应为 JSON 对象（以 { 开头），或留空'),
+    schema: jsonObjectText,
     default: '',
   }),
 

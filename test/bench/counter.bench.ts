@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import WebSocket, { WebSocketServer } from 'ws';
+import { WebSocketServer } from 'ws';
 import { createProductCatalogue } from '../../app/catalogue/products';
 import { createCounter } from '../../app/counter/service';
 import { createStock } from '../../app/counter/stock';
@@ -15,6 +15,7 @@ import { createOperatorService } from '../../app/auth/operators';
 import { createNhsaService, toNhsaOperator } from '../../app/nhsa/service';
 import { createSettingsService } from '../../app/settings/settings-service';
 import { startWebApp } from '../../app/web-bridge/start';
+import { connect, rpc } from './ws-client';
 import { percentile, round, type Bench, type BenchResult } from './types';
 
 /**
@@ -68,30 +69,6 @@ function seed(db: Db): string[] {
     barcodes.push(barcode);
   }
   return barcodes;
-}
-
-function connect(url: string): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
-    ws.once('open', () => resolve(ws));
-    ws.once('error', reject);
-  });
-}
-
-function rpc(ws: WebSocket) {
-  let id = 0;
-  const pending = new Map<number, (v: { ok: boolean; value?: unknown; error?: unknown }) => void>();
-  ws.on('message', (raw) => {
-    const f = JSON.parse(raw.toString()) as { t: string; id: number; result: { ok: boolean } };
-    if (f.t === 'result') pending.get(f.id)?.(f.result);
-  });
-  return (channel: string, payload: unknown) => {
-    const n = ++id;
-    return new Promise<{ ok: boolean; value?: unknown; error?: unknown }>((resolve) => {
-      pending.set(n, resolve);
-      ws.send(JSON.stringify({ t: 'call', id: n, channel, payload, meta: { screen: 'bench' } }));
-    });
-  };
 }
 
 async function scanThroughBridge(dir: string): Promise<{ scan: number[]; echo: number[]; bytes: number }> {

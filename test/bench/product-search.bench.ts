@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import WebSocket, { WebSocketServer } from 'ws';
+import { WebSocketServer } from 'ws';
 import { createProductCatalogue, type ProductCatalogue } from '../../app/catalogue/products';
 import { prepareWrite } from '../../app/catalogue/products/service';
 import { createMemoryLogger } from '../../app/core/logger';
@@ -11,6 +11,7 @@ import { migrate } from '../../app/db/migrate';
 import { MIGRATIONS } from '../../app/db/migrations';
 import { CHANNELS } from '../../app/shared/contract';
 import { startWebApp } from '../../app/web-bridge/start';
+import { connect, rpc } from './ws-client';
 import { percentile, round, type Bench, type BenchResult } from './types';
 
 /**
@@ -166,31 +167,6 @@ export function setUp(dir: string) {
 }
 
 // ---- the browser-mode bridge ------------------------------------------------------------------------
-
-function connect(url: string): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
-    ws.once('open', () => resolve(ws));
-    ws.once('error', reject);
-  });
-}
-
-/** Sequential calls over one socket: ms from send to the result frame. */
-function rpc(ws: WebSocket) {
-  let id = 0;
-  const pending = new Map<number, (v: { ok: boolean; value?: unknown; error?: unknown }) => void>();
-  ws.on('message', (raw) => {
-    const f = JSON.parse(raw.toString()) as { t: string; id: number; result: { ok: boolean } };
-    if (f.t === 'result') pending.get(f.id)?.(f.result);
-  });
-  return (channel: string, payload: unknown) => {
-    const n = ++id;
-    return new Promise<{ ok: boolean; value?: unknown; error?: unknown }>((resolve) => {
-      pending.set(n, resolve);
-      ws.send(JSON.stringify({ t: 'call', id: n, channel, payload, meta: { screen: 'bench' } }));
-    });
-  };
-}
 
 async function bridgeTimes(dir: string, qs: string[]): Promise<{ search: number[]; echo: number[]; bytes: number }> {
   const staticDir = path.join(dir, 'static');

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import writeXlsxFile from 'write-excel-file/node';
 import { SANDBOX_DRUGS } from '../../app/sandbox/drugs';
 import { startWebApp, type WebApp } from '../../app/web-bridge/start';
+import { CHROMIUM, CHROMIUM_ARGS } from '../support/e2e';
 
 /**
  * The 目录 module as a pharmacy manager meets it in training mode: sync the national catalogue from
@@ -16,16 +17,6 @@ import { startWebApp, type WebApp } from '../../app/web-bridge/start';
 
 const STATIC_DIR = path.resolve('dist/renderer');
 const SHOTS = path.resolve('test-output/screenshots');
-const CHROMIUM = process.env.POS_E2E_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-];
 
 const ADMIN = { username: 'admin', displayName: '李建国', password: 'Kaimen2025' };
 const AMOX = SANDBOX_DRUGS.find((d) => d.name === '阿莫西林胶囊')!;

@@ -14,6 +14,9 @@ import { startTcpVirtualPrinter, type TcpVirtualPrinter } from '../../app/sandbo
 import { SANDBOX_PERSONS } from '../../app/sandbox/seed';
 import type { ProductDetail } from '../../app/shared/contract';
 import { startWebApp, type WebApp } from '../../app/web-bridge/start';
+import { gs1CheckDigit } from '../../app/shared/codes';
+import { idNumberCheckChar } from '../../app/shared/id-number';
+import { CHROMIUM, CHROMIUM_ARGS } from '../support/e2e';
 
 /**
  * The counter's after-sale work as a manager meets it (the admin holds the manager rights), in training mode:
@@ -26,33 +29,16 @@ import { startWebApp, type WebApp } from '../../app/web-bridge/start';
 
 const STATIC_DIR = path.resolve('dist/renderer');
 const SHOTS = path.resolve('test-output/screenshots');
-const CHROMIUM = process.env.POS_E2E_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-];
 const WAIT = 30_000;
 
 const ADMIN = { username: 'admin', displayName: '李建国', password: 'Kaimen2025' };
 const WANG = SANDBOX_PERSONS.find((p) => p.psn_name === '王培训')!;
 
 /** EAN-13 with its check digit. */
-function ean13(twelve: string): string {
-  const sum = [...twelve].reduce((n, c, i) => n + Number(c) * (i % 2 ? 3 : 1), 0);
-  return twelve + String((10 - (sum % 10)) % 10);
-}
+const ean13 = (twelve: string) => twelve + String(gs1CheckDigit(twelve));
 
 /** A GB 11643 ID number: 17 digits and the check character. */
-function idNumber(seventeen: string): string {
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const sum = [...seventeen].reduce((n, c, i) => n + Number(c) * w[i]!, 0);
-  return seventeen + '10X98765432'[sum % 11]!;
-}
+const idNumber = (seventeen: string) => seventeen + idNumberCheckChar(seventeen)!;
 
 /** Mapped ('uploaded') to the sandbox's drug codes, as counter-fixture does. */
 const PRODUCTS = [

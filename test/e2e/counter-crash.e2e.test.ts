@@ -13,6 +13,7 @@ import { migrate } from '../../app/db/migrate';
 import { MIGRATIONS } from '../../app/db/migrations';
 import { SANDBOX_GATEWAY, SANDBOX_PHARMACY } from '../../app/nhsa/service';
 import { openSandboxInspector, startSandbox, type Sandbox } from '../../app/sandbox';
+import { CHROMIUM, CHROMIUM_ARGS } from '../support/e2e';
 
 /**
  * The till as a cashier meets a crash: browser mode runs as its own process (`node dist/web/server.js`); the
@@ -21,15 +22,6 @@ import { openSandboxInspector, startSandbox, type Sandbox } from '../../app/sand
  * a notice that nothing was charged — and the center shows the one settlement, reversed.
  */
 
-const CHROMIUM = process.env.POS_E2E_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-];
 const SHOTS = path.resolve('test-output/screenshots');
 const WAIT = 30_000;
 const ADMIN = { username: 'admin', displayName: '王店长', password: 'Kaimen2025' };

@@ -16,6 +16,7 @@ import { startSerialVirtualPrinter, type SerialVirtualPrinter } from '../../app/
 import { SANDBOX_PERSONS } from '../../app/sandbox/seed';
 import type { ProductDetail } from '../../app/shared/contract';
 import { startWebApp, type WebApp } from '../../app/web-bridge/start';
+import { CHROMIUM, CHROMIUM_ARGS } from '../support/e2e';
 
 /**
  * The checkout (收银台) as a cashier meets it in training mode: a real SQLite file stocked before start,
@@ -27,16 +28,6 @@ import { startWebApp, type WebApp } from '../../app/web-bridge/start';
 
 const STATIC_DIR = path.resolve('dist/renderer');
 const SHOTS = path.resolve('test-output/screenshots');
-const CHROMIUM = process.env.POS_E2E_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-];
 const WAIT = 30_000;
 
 const ADMIN = { username: 'admin', displayName: '李建国', password: 'Kaimen2025' };

@@ -6,6 +6,7 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SETTING_DEFS, type SettingDef } from '../../app/shared/settings-schema';
 import { startWebApp, type WebApp } from '../../app/web-bridge/start';
+import { CHROMIUM, CHROMIUM_ARGS } from '../support/e2e';
 
 /**
  * The whole foundation as a cashier and an admin meet it, in browser mode: first run, login,
@@ -15,16 +16,6 @@ import { startWebApp, type WebApp } from '../../app/web-bridge/start';
 
 const STATIC_DIR = path.resolve('dist/renderer');
 const SHOTS = path.resolve('test-output/screenshots');
-const CHROMIUM = process.env.POS_E2E_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-];
 
 const ADMIN = { username: 'admin', displayName: '李建国', password: 'Kaimen2025' };
 const CASHIER = { username: 'cashier01', displayName: '王小丽', password: 'Shouyin2025', newPassword: 'Xinmima2026' };

@@ -10,6 +10,7 @@ import type { NhsaService } from '../../app/nhsa/service';
 import { SANDBOX_DRUGS } from '../../app/sandbox/drugs';
 import { SANDBOX_PERSONS } from '../../app/sandbox/seed';
 import { startWebApp, type WebApp } from '../../app/web-bridge/start';
+import { CHROMIUM, CHROMIUM_ARGS } from '../support/e2e';
 
 /**
  * The insurance side as a pharmacy admin meets it in training mode (no endpoint configured, the
@@ -20,16 +21,6 @@ import { startWebApp, type WebApp } from '../../app/web-bridge/start';
 
 const STATIC_DIR = path.resolve('dist/renderer');
 const SHOTS = path.resolve('test-output/screenshots');
-const CHROMIUM = process.env.POS_E2E_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-];
 
 const ADMIN = { username: 'admin', displayName: '李建国', password: 'Kaimen2025' };
 const WANG = SANDBOX_PERSONS.find((p) => p.psn_name === '王培训')!;
