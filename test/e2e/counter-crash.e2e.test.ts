@@ -114,6 +114,20 @@ function startTill(dataDir: string, env: Record<string, string>): Promise<{ proc
   });
 }
 
+/** Waits for a test id to show; on a timeout, says what the cashier was told meanwhile (toasts) and keeps a picture. */
+async function shown(page: Page, testId: string): Promise<void> {
+  const seen = new Set<string>();
+  const deadline = Date.now() + WAIT;
+  while ((await page.getByTestId(testId).count()) === 0) {
+    for (const t of await page.getByTestId('toast').allInnerTexts()) seen.add(t.replace(/\s+/g, ' '));
+    if (Date.now() > deadline) {
+      await page.screenshot({ path: path.join(SHOTS, `counter-crash-failed-${testId}.png`) }).catch(() => undefined);
+      throw new Error(`${testId} did not show; notices: ${[...seen].join(' | ') || 'none'}`);
+    }
+    await page.waitForTimeout(100);
+  }
+}
+
 const saleState = (dbFile: string): string | undefined => {
   const db = new Database(dbFile, { readonly: true, fileMustExist: true });
   try {
@@ -179,7 +193,7 @@ describe('收银台: the till killed between 2102 and its answer', () => {
     await page.keyboard.press('Alt+KeyN');
     await page.getByTestId('idnumber-input').fill(WANG_ID);
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.getByTestId('person-name').count(), { timeout: WAIT }).toBe(1);
+    await shown(page, 'person-name');
     await page.keyboard.press('F9');
     await expect
       .poll(() => page.getByTestId('counter-screen').getAttribute('data-state'), { timeout: WAIT })

@@ -80,7 +80,13 @@ export function useScanInput(wiring: ScanWiring): void {
     };
 
     function onKeyDown(e: KeyboardEvent) {
-      if (ref.current.onKeyBefore?.(e, detector.deadline() !== null)) return;
+      const suffixKey = e.key === 'Enter' || e.key === 'Tab';
+      const modifierOnly = ['Shift', 'Control', 'Alt', 'Meta'].includes(e.key);
+      if (ref.current.onKeyBefore?.(e, detector.deadline() !== null)) {
+        // a key the screen handled itself (Alt+N, F6 …) is the cashier's: an Enter after it is theirs too
+        if (!suffixKey && !modifierOnly) keysSinceScan++;
+        return;
+      }
       const r = detector.feed({
         key: e.key,
         time: e.timeStamp,
