@@ -229,26 +229,19 @@ export function createRefunds(deps: {
             store.insert.run({ kind: 'sale', origSaleId: null, operatorId, now: now() }).lastInsertRowid,
           );
           for (const l of kept) {
-            const lineId = Number(
-              store.insertLine.run({
-                saleId: keptSaleId,
-                productId: l.product_id,
-                batchId: l.batch_id,
-                batchOverride: l.batch_override,
-                split: l.split,
-                qty: l.qty,
-                qtyBase: l.qty_base,
-                unit: l.unit,
-                unitPriceFen: l.unit_price_fen,
-                amountFen: l.amount_fen,
-                feedetlSn: `tmp-${keptSaleId}-${l.id}`,
-                now: now(),
-              }).lastInsertRowid,
-            );
-            db.prepare('UPDATE sale_lines SET feedetl_sn = ? WHERE id = ?').run(
-              `F${String(lineId).padStart(10, '0')}`,
-              lineId,
-            );
+            const lineId = store.addLine({
+              saleId: keptSaleId,
+              productId: l.product_id,
+              batchId: l.batch_id,
+              batchOverride: l.batch_override,
+              split: l.split,
+              qty: l.qty,
+              qtyBase: l.qty_base,
+              unit: l.unit,
+              unitPriceFen: l.unit_price_fen,
+              amountFen: l.amount_fen,
+              now: now(),
+            });
             for (const t of store.traces.all(saleId).filter((x) => x.line_id === l.id)) {
               store.insertTrace.run({
                 saleId: keptSaleId,

@@ -78,11 +78,13 @@ export function createSaleStore(db: Db) {
       `INSERT INTO sale_lines (sale_id, product_id, batch_id, batch_override, split, qty, qty_base, unit,
          unit_price_fen, amount_fen, feedetl_sn, created_at)
        VALUES (@saleId, @productId, @batchId, @batchOverride, @split, @qty, @qtyBase, @unit, @unitPriceFen,
-         @amountFen, @feedetlSn, @now)`,
+         @amountFen, 'pending-' || lower(hex(randomblob(8))), @now)`,
     ),
+    // 费用明细流水号 from the row id: unique across all sales, and short enough for the 30 characters
+    numberLine: db.prepare("UPDATE sale_lines SET feedetl_sn = 'F' || printf('%010d', id) WHERE id = ?"),
     updateLine: db.prepare(
-      `UPDATE sale_lines SET batch_id = @batchId, batch_override = @batchOverride, qty = @qty, qty_base = @qtyBase,
-         amount_fen = @amountFen WHERE id = @id`,
+      `UPDATE sale_lines SET batch_id = @batchId, batch_override = @batchOverride, split = @split, unit = @unit,
+         unit_price_fen = @unitPriceFen, qty = @qty, qty_base = @qtyBase, amount_fen = @amountFen WHERE id = @id`,
     ),
     deleteLine: db.prepare('DELETE FROM sale_lines WHERE id = ?'),
     traces: db.prepare('SELECT * FROM sale_trace_codes WHERE sale_id = ? ORDER BY id') as Statement<[number], TraceRow>,
@@ -162,7 +164,26 @@ export function createSaleStore(db: Db) {
     stmt.run({ ...fields, updated_at: now, id });
   }
 
-  return { ...s, update };
+  /** A new line with its 费用明细流水号; returns its id. */
+  function addLine(row: {
+    saleId: number;
+    productId: number;
+    batchId: number | null;
+    batchOverride: number;
+    split: number;
+    qty: number;
+    qtyBase: number;
+    unit: string;
+    unitPriceFen: number;
+    amountFen: number;
+    now: number;
+  }): number {
+    const id = Number(s.insertLine.run(row).lastInsertRowid);
+    s.numberLine.run(id);
+    return id;
+  }
+
+  return { ...s, update, addLine };
 }
 
 export type SaleStore = ReturnType<typeof createSaleStore>;

@@ -317,6 +317,15 @@ export function createCounter(deps: CounterDeps) {
     return held;
   }
 
+  /** A batch of this product that may be sold today (chosen by the cashier, or already on the line). */
+  function sellableBatch(batchId: number | null, p: ProductRow) {
+    const b = batchId === null ? undefined : stock.batch(batchId);
+    if (!b || b.product_id !== p.id) fail('所选批次不属于该商品', 'INVALID_INPUT');
+    if (b.expiry_date < today()) fail(`批号 ${b.batch_no} 已过期（有效期至 ${b.expiry_date}），不能销售`);
+    if (b.locked) fail(`批号 ${b.batch_no} 已锁定，不能销售`);
+    return b;
+  }
+
   const addLines = db.transaction(
     (s: SaleRow, p: ProductRow, qty: number, split: boolean, batchId: number | null): number => {
       const qtyBase = split ? qty : qty * (p.split_factor ?? 1);
@@ -324,10 +333,7 @@ export function createCounter(deps: CounterDeps) {
       const price = unitPrice(p, split);
       let allocations;
       if (batchId !== null) {
-        const b = stock.batch(batchId);
-        if (!b || b.product_id !== p.id) fail('所选批次不属于该商品', 'INVALID_INPUT');
-        if (b.expiry_date < today()) fail(`批号 ${b.batch_no} 已过期（有效期至 ${b.expiry_date}），不能销售`);
-        if (b.locked) fail(`批号 ${b.batch_no} 已锁定，不能销售`);
+        const b = sellableBatch(batchId, p);
         const free = b.qty_base - (heldBatches(s.id).get(b.id) ?? 0);
         if (free < qtyBase) fail(`批号 ${b.batch_no} 库存不足：可售 ${free}${split ? p.split_unit : p.unit}`);
         allocations = [{ batch: b, qtyBase }];
@@ -346,7 +352,7 @@ export function createCounter(deps: CounterDeps) {
       for (const a of allocations) {
         // A line per batch: each box's trace code belongs to its batch, and 3505 reports per batch.
         const lineQty = split ? a.qtyBase : a.qtyBase / (p.split_factor ?? 1);
-        const r = store.insertLine.run({
+        last = store.addLine({
           saleId: s.id,
           productId: p.id,
           batchId: a.batch.id,
@@ -357,12 +363,8 @@ export function createCounter(deps: CounterDeps) {
           unit,
           unitPriceFen: price,
           amountFen: price * lineQty,
-          // unique across all sales; a placeholder until the row id is known
-          feedetlSn: `tmp-${s.id}-${Date.now()}-${Math.random()}`,
           now: now(),
         });
-        last = Number(r.lastInsertRowid);
-        db.prepare('UPDATE sale_lines SET feedetl_sn = ? WHERE id = ?').run(`F${String(last).padStart(10, '0')}`, last);
       }
       touch(s);
       return last;
@@ -398,10 +400,7 @@ export function createCounter(deps: CounterDeps) {
       const unitChanged = split !== (l.split === 1);
       const qtyBase = split ? qty : qty * (p.split_factor ?? 1);
       const target = batchId ?? l.batch_id;
-      const b = target === null ? undefined : stock.batch(target);
-      if (!b || b.product_id !== p.id) fail('所选批次不属于该商品', 'INVALID_INPUT');
-      if (b.expiry_date < today()) fail(`批号 ${b.batch_no} 已过期（有效期至 ${b.expiry_date}），不能销售`);
-      if (b.locked) fail(`批号 ${b.batch_no} 已锁定，不能销售`);
+      const b = sellableBatch(target, p);
       const free = b.qty_base - (heldBatches(s.id, l.id).get(b.id) ?? 0);
       if (free < qtyBase)
         fail(
@@ -409,23 +408,18 @@ export function createCounter(deps: CounterDeps) {
         );
       if (target !== l.batch_id || unitChanged) store.deleteTracesOfLine.run(l.id);
       const price = unitChanged ? unitPrice(p, split) : l.unit_price_fen;
+      // 拆零 and back: the unit and its price change with it
       store.updateLine.run({
         id: l.id,
         batchId: target,
         batchOverride: batchId !== null && batchId !== l.batch_id ? 1 : l.batch_override,
+        split: split ? 1 : 0,
+        unit: unitChanged ? (split ? p.split_unit! : p.unit) : l.unit,
+        unitPriceFen: price,
         qty,
         qtyBase,
         amountFen: price * qty,
       });
-      // 拆零 and back: the unit and its price change with it
-      if (unitChanged) {
-        db.prepare('UPDATE sale_lines SET split = ?, unit = ?, unit_price_fen = ? WHERE id = ?').run(
-          split ? 1 : 0,
-          split ? p.split_unit : p.unit,
-          price,
-          l.id,
-        );
-      }
       touch(s);
     },
   );
