@@ -132,6 +132,7 @@ export async function bootCore(opts: BootOptions): Promise<PosCore> {
       catalogue,
       nativeDevices: opts.nativeDevices,
       watchDevices: opts.shell !== 'cli',
+      backgroundUploads: opts.shell !== 'cli',
       closers,
     });
     const dispatcher = createDispatcher({

@@ -23,6 +23,12 @@ import { createReceiptPrinting, type ReceiptPrinting } from '../counter/receipts
 import { createRefunds, type Refunds } from '../counter/refund';
 import { createDeviceHub, type DeviceHubDeps } from '../devices/hub';
 import { createCounterHandlers } from './counter-handlers';
+import { createUploader, type Uploader } from '../inventory/uploader';
+import { createReconciler, type Reconciler } from '../inventory/reconcile';
+import { createUploadHandlers } from './upload-handlers';
+import { createStockDocs, type StockDocs } from '../inventory/stock-docs';
+import { createStockQuery, type StockQuery } from '../inventory/stock-query';
+import { createInventoryHandlers } from './inventory-handlers';
 
 export interface HandlerDeps {
   db: Db;
@@ -45,6 +51,8 @@ export interface HandlerDeps {
   watchDevices?: boolean;
   /** what the core runs when it closes (devices and printers release their ports) */
   closers?: (() => Promise<void>)[];
+  /** drain the insurance stock-ledger uploads in the background (the app shells; not the CLI) */
+  backgroundUploads?: boolean;
 }
 
 export function backupDirOf(deps: Pick<HandlerDeps, 'settings' | 'paths'>): string {
@@ -127,6 +135,45 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     await receipts?.close();
     await devices.close();
   });
+
+  // Stock documents and the stock views (库存).
+  let stockDocs: StockDocs | null = null;
+  let stockQuery: StockQuery | null = null;
+  try {
+    stockDocs = createStockDocs({
+      db: deps.db,
+      log: log.child({ component: 'inventory' }),
+      now: deps.now,
+      settings,
+      audit,
+    });
+    stockQuery = createStockQuery({ db: deps.db, settings, now: deps.now, audit });
+  } catch (e) {
+    log.error('inventory: could not start', { error: e });
+  }
+
+  // The insurance stock ledger (3501–3507): drained in the background, reconciled on request (3508–3511).
+  let uploader: Uploader | null = null;
+  let reconciler: Reconciler | null = null;
+  try {
+    uploader = createUploader({
+      db: deps.db,
+      log: log.child({ component: 'upload' }),
+      now: deps.now,
+      settings,
+      nhsa: deps.nhsa,
+      audit,
+      onChange: (summary) => deps.events.emit('uploads.changed', summary),
+    });
+    reconciler = createReconciler({ db: deps.db, log: log.child({ component: 'reconcile' }), nhsa: deps.nhsa });
+    if (deps.backgroundUploads) {
+      uploader.start();
+      // before the insurance service closes: a call in flight is awaited, its rows stay in doubt otherwise
+      deps.closers?.push(() => uploader!.stop());
+    }
+  } catch (e) {
+    log.error('upload: could not start', { error: e });
+  }
 
   const who = (ctx: HandlerContext) => ({
     operatorId: ctx.session.operator?.id ?? null,
@@ -342,6 +389,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       audit,
       log,
     }),
+
+    ...createInventoryHandlers({ docs: stockDocs, query: stockQuery, audit, log }),
+    ...createUploadHandlers({ uploader, reconciler }),
 
     ...createNhsaHandlers({
       nhsa: deps.nhsa,

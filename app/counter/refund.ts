@@ -8,6 +8,7 @@ import { fenToYuan, yuanToFen } from '../shared/money';
 import { insuplcOf, type StoredPerson } from './person';
 import { createSaleStore, type SaleRow } from './sale-store';
 import { createStock } from './stock';
+import { createTraceRegistry } from '../inventory/trace-registry';
 import { returnUploadPayloads, type DutyPharmacist } from './upload-payloads';
 
 /**
@@ -46,6 +47,7 @@ export function createRefunds(deps: {
   const { db, log, now } = deps;
   const store = createSaleStore(db);
   const stock = createStock(db);
+  const traces = createTraceRegistry(db);
   const opName = db.prepare('SELECT display_name FROM operators WHERE id = ?').pluck() as Statement<[number], string>;
   const find = db.prepare(
     `SELECT id, receipt_no, setl_id, total_fen, cash_due_fen, completed_at, person IS NOT NULL AS insured, state
@@ -66,12 +68,17 @@ export function createRefunds(deps: {
       state: string;
     }
   >;
+  // A returned line has its stock-ledger row (ref 'return_line', the line id) — every line, reported to the center
+  // or not; older refunds are known by their 3506 row.
   const returnedLines = db
     .prepare(
-      `SELECT ref_id FROM upload_outbox WHERE infno = '3506' AND ref_type = 'return_line'
-        AND ref_id IN (SELECT id FROM sale_lines WHERE sale_id = ?)`,
+      `SELECT ref_id FROM stock_ledger WHERE ref_type = 'return_line'
+        AND ref_id IN (SELECT id FROM sale_lines WHERE sale_id = @saleId)
+       UNION
+       SELECT ref_id FROM upload_outbox WHERE infno = '3506' AND ref_type = 'return_line'
+        AND ref_id IN (SELECT id FROM sale_lines WHERE sale_id = @saleId)`,
     )
-    .pluck() as Statement<[number], number>;
+    .pluck() as Statement<[{ saleId: number }], number>;
 
   function fail(message: string, code: 'CONFLICT' | 'INVALID_INPUT' | 'NOT_FOUND' = 'CONFLICT'): never {
     throw new AppError(code, message);
@@ -88,17 +95,19 @@ export function createRefunds(deps: {
     const t = now();
     const person = original.person ? (JSON.parse(original.person) as StoredPerson) : null;
     for (const l of store.lines.all(original.id).filter((x) => lineIds.includes(x.id))) {
+      // ledger row per returned line (ref 'return_line' = the original line): it marks the line returned
       stock.giveBack({
         batchId: l.batch_id!,
         productId: l.product_id,
         qtyBase: l.qty_base,
-        refType: 'refund',
-        refId: refundId,
+        refType: 'return_line',
+        refId: l.id,
         operatorId,
         now: t,
         cause: 'sale_return',
       });
     }
+    traces.restoreForReturn(lineIds, t);
     const duty = deps.dutyPharmacist();
     for (const r of returnUploadPayloads(db, original, person, lineIds, t, opName.get(operatorId) ?? '', duty)) {
       store.outbox.run({
@@ -113,7 +122,7 @@ export function createRefunds(deps: {
       store.insertPayment.run({ saleId: refundId, method: p.method, amountFen: p.amountFen, now: t });
     const allReturned = store.lines
       .all(original.id)
-      .every((l) => lineIds.includes(l.id) || returnedLines.all(original.id).includes(l.id));
+      .every((l) => lineIds.includes(l.id) || returnedLines.all({ saleId: original.id }).includes(l.id));
     store.update(refundId, t, {
       state: 'completed',
       completed_at: t,
@@ -157,7 +166,7 @@ export function createRefunds(deps: {
       if (!original || original.kind !== 'sale') fail('找不到该销售单', 'NOT_FOUND');
       if (original.state !== 'completed') fail(original.state === 'refunded' ? '该单已退货' : '该单尚未完成，不能退货');
       const lines = store.lines.all(saleId);
-      const already = new Set(returnedLines.all(saleId));
+      const already = new Set(returnedLines.all({ saleId }));
       const returning = lines.filter((l) => !keepLineIds.includes(l.id) && !already.has(l.id)).map((l) => l.id);
       if (returning.length === 0) fail('没有可退的商品', 'INVALID_INPUT');
       const insured = original.setl_id !== null;

@@ -21,6 +21,7 @@ import { defaultInsutype, insuplcOf, PersonReplyError, personView, readPerson, t
 import { createSaleStore, type LineRow, type SaleRow } from './sale-store';
 import { readSetlinfo, mdtrtIdOf, SettlementReplyError, settlementInput } from './settlement-io';
 import { createStock, monthsUntil } from './stock';
+import { createTraceRegistry } from '../inventory/trace-registry';
 import { saleUploadPayloads } from './upload-payloads';
 
 /**
@@ -96,6 +97,8 @@ export function createCounter(deps: CounterDeps) {
   const { db, log, now } = deps;
   const store = createSaleStore(db);
   const stock = createStock(db);
+  // the trace codes the pharmacy received: released when a sale is booked, checked when one is scanned
+  const traceRegistry = createTraceRegistry(db);
   const productOf = db.prepare(
     `SELECT p.id, p.code, p.generic_name, p.trade_name, p.spec, p.manufacturer, p.unit, p.split_unit, p.split_factor,
        p.retail_price_fen, p.split_price_fen, p.rx_class, p.special_flags, p.nat_code, p.active,
@@ -106,9 +109,14 @@ export function createCounter(deps: CounterDeps) {
     [number],
     string
   >;
+  // returned: the refund's stock-ledger row (every line), or its 3506 row (written before refunds booked the ledger
+  // per line)
   const returnedLine = db
-    .prepare("SELECT 1 FROM upload_outbox WHERE infno = '3506' AND ref_type = 'return_line' AND ref_id = ?")
-    .pluck() as Statement<[number], number>;
+    .prepare(
+      `SELECT 1 WHERE EXISTS (SELECT 1 FROM stock_ledger WHERE ref_type = 'return_line' AND ref_id = @id)
+          OR EXISTS (SELECT 1 FROM upload_outbox WHERE infno = '3506' AND ref_type = 'return_line' AND ref_id = @id)`,
+    )
+    .pluck() as Statement<[{ id: number }], number>;
   const operatorName = db.prepare('SELECT display_name FROM operators WHERE id = ?').pluck() as Statement<
     [number],
     string
@@ -203,7 +211,7 @@ export function createCounter(deps: CounterDeps) {
       insurable: isInsurable(p),
       traceCodes: traces.filter((t) => t.line_id === l.id).map((t) => ({ id: t.id, code: t.code })),
       traceNeeded: { min: req.min, max: req.max },
-      returned: returnedLine.get(l.id) !== undefined,
+      returned: returnedLine.get({ id: l.id }) !== undefined,
     };
   }
 
@@ -462,7 +470,9 @@ export function createCounter(deps: CounterDeps) {
         now: now(),
       });
       store.update(s.id, now(), {});
-      const warnings = [...v.warnings, ...pc.warnings];
+      // not a refusal: stock received before the system (or without codes) is sold all the same
+      const known = traceRegistry.counterWarnings(v.key, target.product_id, target.batch_id);
+      const warnings = [...v.warnings, ...pc.warnings, ...known];
       return { lineId: target.id, message: warnings.length ? warnings.join('；') : null };
     },
   );
@@ -567,6 +577,7 @@ export function createCounter(deps: CounterDeps) {
       });
       if (!ok) fail(`${product(l.product_id).generic_name} 批次库存已不足（可能已被其他收银台售出）`);
     }
+    traceRegistry.releaseForSale(s.id, t);
     const fresh = saleRow(s.id);
     const duty = { name: settings()['gsp.pharmacist_name'], certNo: settings()['gsp.pharmacist_cert_no'] };
     for (const u of saleUploadPayloads(db, { ...fresh, receipt_no: receiptNo }, personOf(fresh), t, duty)) {

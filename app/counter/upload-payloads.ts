@@ -1,5 +1,6 @@
 import type { Db } from '../db/connection';
 import { beijingDateTime } from '../nhsa/beijing-time';
+import { recordMemo } from '../inventory/wire';
 import { fenToYuan } from '../shared/money';
 import type { StoredPerson } from './person';
 import type { SaleRow } from './sale-store';
@@ -16,8 +17,12 @@ import type { SaleRow } from './sale-store';
  * - phar_name / phar_prac_cert_no: the pharmacist who checked the prescription, else the pharmacist on duty
  *   (settings gsp.pharmacist_name / gsp.pharmacist_cert_no); the certificate number is the duty pharmacist's,
  *   the registered 执业药师 of the pharmacy (operators carry no certificate of their own).
- * - fixmedins_bchno: the till's batch id (unique per product and lot), manu_lotnum the lot on the box.
+ * - fixmedins_bchno: the till's batch id (unique per product and lot), manu_lotnum the lot on the box; memo the
+ *   record's identity (app/inventory/wire.ts has both choices).
  * - self-pay buyers: psn_cert_type '01' with no number (QD fills '01' for self-pay buyers).
+ * - only goods with a national code (the mapping's, else the product's) are reported: med_list_codg is required
+ *   and the center cannot place anything else — the rule of the inventory records too (inventory/payloads.ts).
+ *   A line of other goods leaves no row; a refund knows its returned lines from the stock ledger, not from here.
  */
 
 interface LineFacts {
@@ -77,13 +82,14 @@ export function saleUploadPayloads(
   const opter = db.prepare('SELECT display_name FROM operators WHERE id = ?').pluck().get(sale.operator_id) as
     string | undefined;
   const insured = sale.setl_id !== null;
-  return lines.map((l) => ({
+  const reported = lines.filter((l) => (l.mapping_nat_code ?? l.nat_code ?? '').trim() !== '');
+  return reported.map((l) => ({
     infno: '3505',
     refType: 'sale_line',
     refId: l.id,
     payload: {
       selinfo: {
-        med_list_codg: l.mapping_nat_code ?? l.nat_code ?? '',
+        med_list_codg: (l.mapping_nat_code ?? l.nat_code)!.trim(),
         fixmedins_hilist_id: l.code,
         fixmedins_hilist_name: l.generic_name,
         fixmedins_bchno: l.batch_id === null ? '' : String(l.batch_id),
@@ -109,6 +115,7 @@ export function saleUploadPayloads(
         sel_retn_time: beijingDateTime(new Date(at)),
         sel_retn_opter_name: opter ?? '',
         mdtrt_setl_type: insured ? '1' : '2',
+        memo: recordMemo('sale_line', l.id),
       },
       drugtracinfo: (codes.all(l.id) as string[]).map((c) => ({ drug_trac_codg: c })),
     },
@@ -165,6 +172,7 @@ export function returnUploadPayloads(
           sel_retn_opter_name: operatorName,
           medins_prod_sel_no: original.receipt_no,
           mdtrt_sn: s.mdtrt_sn,
+          memo: recordMemo('return_line', r.refId),
         },
         drugtracinfo: r.payload.drugtracinfo,
       },

@@ -4,6 +4,7 @@ import { SETTLEMENT_INTERFACES } from '../nhsa/registry/settlement';
 import type { DrugCatalogue } from './drugs';
 import type { SandboxCatalogues } from './catalogue/catalogues';
 import { CATALOGUE_HANDLERS } from './catalogue/handlers';
+import { INVENTORY_HANDLERS } from './inventory/handlers';
 import { refuse } from './refusal';
 import { POLICY, settleSplit, splitItems, type DetailInput, type ItemSplit, type Split } from './rules';
 import { isValidIdNumber } from './seed';
@@ -658,4 +659,5 @@ export const HANDLERS: Readonly<Record<string, HandlerDef>> = {
   '9101': upload,
   '9102': download,
   ...CATALOGUE_HANDLERS,
+  ...INVENTORY_HANDLERS,
 };

@@ -1,6 +1,7 @@
 import { openDatabase, type Db } from '../db/connection';
 import { migrate } from '../db/migrate';
 import type { Logger } from '../core/logger';
+import { makeInventoryInspector, type InventoryInspector } from './inventory/ledger';
 import { SANDBOX_MIGRATIONS } from './migrations';
 import { SANDBOX_INSTITUTIONS, SANDBOX_PERSONS, SANDBOX_PRACTITIONERS } from './seed';
 import { formatCompact, formatDateTime } from './wire';
@@ -117,7 +118,8 @@ export interface SettlementRecord {
   reversedByMsgid: string | null;
 }
 
-export interface SandboxInspector {
+/** Settlements, balances and messages here; the inventory ledger's records in InventoryInspector. */
+export interface SandboxInspector extends InventoryInspector {
   settlementByMsgid(msgid: string): SettlementRecord | undefined;
   settlementBySetlId(setlId: string): SettlementRecord | undefined;
   /** all settlements and cancellations, oldest first */
@@ -153,6 +155,7 @@ function makeInspector(db: Db): SandboxInspector {
   const bySetl = db.prepare('SELECT * FROM settlements WHERE setl_id = ?');
   const byMsg = db.prepare('SELECT * FROM settlements WHERE msgid = ?');
   return {
+    ...makeInventoryInspector(db),
     settlementByMsgid(msgid) {
       const r = byMsg.get(msgid) as SettlementRow | undefined;
       return r && toRecord(r);

@@ -14,6 +14,27 @@ import type {
   SpecialRegisterView,
 } from './counter';
 import { PAYMENT_METHODS, type PaperWidth, type ReceiptLine } from './receipt';
+import {
+  batchQuerySchema,
+  purchaseReturnSchema,
+  receivingSchema,
+  reconcileSchema,
+  stockChangeSchema,
+  stocktakeCountSchema,
+  stocktakeStartSchema,
+  uploadDeleteSchema,
+  uploadListSchema,
+  uploadResendSchema,
+  type BatchView,
+  type DocSummary,
+  type DocView,
+  type LedgerRowView,
+  type ReconcileReport,
+  type SplitRecordView,
+  type StockCharts,
+  type UploadRowView,
+  type UploadSummary,
+} from './inventory';
 
 /**
  * The one channel table between the renderer and the main process. The preload, the IPC
@@ -736,6 +757,48 @@ export const CHANNELS = {
     z.object({ saleId: id, reprint: z.boolean().default(false), openDrawer: z.boolean().default(false) }).strict(),
     'authenticated',
   ),
+
+  // 库存: stock by batch, documents (receiving, purchase return, change, stocktake), GSP lists
+  'stock.batches': channel<{ rows: BatchView[]; total: number; months: number }>()(batchQuerySchema, 'authenticated'),
+  'stock.ledger': channel<LedgerRowView[]>()(z.object({ batchId: id }).strict(), 'authenticated'),
+  'stock.setLocked': channel<BatchView>()(
+    z.object({ batchId: id, locked: z.boolean(), reason: z.string().trim().min(2, '请说明原因').max(200) }).strict(),
+    ['pharmacist', 'manager', 'admin'],
+  ),
+  'stock.charts': channel<StockCharts>()(empty, ['manager', 'admin']),
+  'stock.splitRecords': channel<SplitRecordView[]>()(
+    z.object({ from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }).strict(),
+    ['pharmacist', 'manager', 'admin'],
+  ),
+  'stock.docs': channel<{ rows: DocSummary[]; total: number }>()(
+    z
+      .object({
+        kind: z.enum(['receiving', 'purchase_return', 'change', 'stocktake']).optional(),
+        state: z.enum(['draft', 'submitted', 'posted', 'cancelled']).optional(),
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(200).default(50),
+      })
+      .strict(),
+    'authenticated',
+  ),
+  'stock.doc': channel<DocView>()(z.object({ docId: id }).strict(), 'authenticated'),
+  'stock.receive': channel<DocView>()(receivingSchema, ['pharmacist', 'manager', 'admin']),
+  'stock.purchaseReturn': channel<DocView>()(purchaseReturnSchema, ['manager', 'admin']),
+  'stock.change': channel<DocView>()(stockChangeSchema, ['pharmacist', 'manager', 'admin']),
+  'stock.stocktakeStart': channel<DocView>()(stocktakeStartSchema, ['pharmacist', 'manager', 'admin']),
+  'stock.stocktakeCount': channel<DocView>()(stocktakeCountSchema, 'authenticated'),
+  'stock.stocktakeSubmit': channel<DocView>()(z.object({ docId: id }).strict(), 'authenticated'),
+  'stock.stocktakeApprove': channel<DocView>()(z.object({ docId: id }).strict(), ['manager', 'admin']),
+  'stock.stocktakeCancel': channel<DocView>()(z.object({ docId: id }).strict(), ['manager', 'admin']),
+
+  // 上传: the insurance stock-ledger outbox (3501–3507) and the reconciliation against 3508–3511
+  'uploads.summary': channel<UploadSummary>()(empty, 'authenticated'),
+  'uploads.list': channel<{ rows: UploadRowView[]; total: number }>()(uploadListSchema, ['manager', 'admin']),
+  'uploads.get': channel<{ row: UploadRowView; payload: unknown }>()(z.object({ id }).strict(), ['manager', 'admin']),
+  'uploads.resend': channel<UploadRowView>()(uploadResendSchema, ['manager', 'admin']),
+  'uploads.delete': channel<UploadRowView>()(uploadDeleteSchema, ['manager', 'admin']),
+  'uploads.drainNow': channel<UploadSummary>()(empty, ['manager', 'admin']),
+  'reconcile.run': channel<ReconcileReport>()(reconcileSchema, ['manager', 'admin']),
 } as const;
 
 export type ChannelName = keyof typeof CHANNELS;
@@ -761,6 +824,8 @@ export interface PosEvents {
   'scanner.code': { code: string };
   /** the serial scanner came or went */
   'scanner.state': { connected: boolean; message: string };
+  /** the upload backlog changed (the status bar shows it) */
+  'uploads.changed': UploadSummary;
 }
 export type PosEventName = keyof PosEvents;
 export const EVENT_NAMES: readonly PosEventName[] = [
@@ -772,6 +837,7 @@ export const EVENT_NAMES: readonly PosEventName[] = [
   'catalogue.finished',
   'scanner.code',
   'scanner.state',
+  'uploads.changed',
 ];
 
 /** Prefix for every IPC channel; the preload lets nothing else through. */

@@ -86,6 +86,8 @@ export function maskName(value: string): string {
 
 /** Masks ID numbers that appear inside free text (error messages, URLs, concatenated strings). */
 export function maskText(text: string): string {
+  // 15 characters is the shortest ID number: most values (codes, counts, dates) are shorter and need no scan
+  if (text.length < 15) return text;
   return text.replace(ID18_IN_TEXT, (m) => maskIdNumber(m));
 }
 

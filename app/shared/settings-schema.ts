@@ -222,6 +222,31 @@ export const SETTING_DEFS = [
       ),
     default: '',
   }),
+  def({
+    key: 'upload.mode',
+    group: 'nhsa',
+    label: '进销存上传方式',
+    help: '自动：积压达到下面的条数时改用批量接口（3501A–3507A）；也可固定逐条或批量，按当地医保要求',
+    ...choiceEnum(['auto', 'single', 'batch'] as const, { auto: '自动', single: '逐条', batch: '批量' }),
+    default: 'auto',
+  }),
+  def({
+    key: 'upload.batch_threshold',
+    group: 'nhsa',
+    label: '积压多少条时改用批量上传',
+    kind: 'integer',
+    schema: z.number().int('应为整数').min(2, '至少 2 条').max(10_000, '不能超过 10000 条'),
+    default: 20,
+  }),
+  def({
+    key: 'upload.batch_size',
+    group: 'nhsa',
+    label: '批量上传每次条数',
+    help: '国家规范未给出上限，按当地医保中心要求设置',
+    kind: 'integer',
+    schema: z.number().int('应为整数').min(2, '至少 2 条').max(1000, '不能超过 1000 条'),
+    default: 100,
+  }),
 
   // 电子处方
   def({

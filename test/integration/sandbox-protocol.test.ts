@@ -218,7 +218,7 @@ describe('sandbox center — envelope', () => {
       infcode: -1,
       err_msg: expect.stringContaining('不存在'),
     });
-    expect(await send(sb, envelope('3505', {}))).toMatchObject({
+    expect(await send(sb, envelope('3512', {}))).toMatchObject({
       infcode: -1,
       err_msg: expect.stringContaining('沙箱暂不支持该交易'),
     });

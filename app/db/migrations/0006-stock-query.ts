@@ -1,0 +1,20 @@
+// Inventory, second step: what the stock documents and the stock list need beyond 0005.
+// Never edit this file once released: add a new numbered migration instead (start-up checks hashes).
+export const sql = `
+-- change: the reason the screen chose (app/shared/inventory.ts CHANGE_REASONS). chg_type alone cannot say it:
+-- 报损 and 其他出库 share 107, 报溢 and 其他入库 106 (app/inventory/change-types.ts). stock_docs.reason holds
+-- the note typed with the document (why), for every kind.
+ALTER TABLE stock_docs ADD COLUMN change_reason TEXT;
+
+-- A document's view lists the trace codes each of its lines moved.
+CREATE INDEX trace_codes_doc_line ON trace_codes(doc_line_id) WHERE doc_line_id IS NOT NULL;
+
+-- The stock list over tens of thousands of batches (test/bench/stock-query.bench.ts):
+-- the totals of the in-stock, near-expiry and expired lists counted on the index alone (0005's
+-- stock_batches_expiry lacks the columns, so each count read every row);
+CREATE INDEX stock_batches_listed ON stock_batches(expiry_date, id, qty_base) WHERE qty_base > 0;
+-- the locked list (a handful of batches) without a scan;
+CREATE INDEX stock_batches_locked ON stock_batches(expiry_date, id) WHERE locked = 1;
+-- a batch number typed from the box, found by prefix whatever its case (LIKE 'b12%' uses this index).
+CREATE INDEX stock_batches_batch_no ON stock_batches(batch_no COLLATE NOCASE);
+`;
