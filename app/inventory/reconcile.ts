@@ -36,7 +36,12 @@ interface ProductFacts {
   code: string;
   name: string;
   split_factor: number | null;
+  unit: string;
+  split_unit: string | null;
 }
+
+const unitsOf = (p: ProductFacts | null | undefined): ReconcileRow['units'] =>
+  p ? { unit: p.unit, splitUnit: p.split_unit, splitFactor: p.split_factor } : null;
 
 /** Which way a record moves stock: +1 in, −1 out, 0 a stock level (3501). */
 function direction(infno: UploadInfno | null, chgType: string): number {
@@ -84,7 +89,13 @@ export interface ReconcilerDeps {
 export function createReconciler(deps: ReconcilerDeps) {
   const { db, log } = deps;
 
-  const productByCode = db.prepare('SELECT id, code, generic_name AS name, split_factor FROM products WHERE code = ?');
+  const productOfBatch = db.prepare(
+    `SELECT p.id, p.code, p.generic_name AS name, p.split_factor, p.unit, p.split_unit
+     FROM stock_batches b JOIN products p ON p.id = b.product_id WHERE b.id = ?`,
+  );
+  const productByCode = db.prepare(
+    'SELECT id, code, generic_name AS name, split_factor, unit, split_unit FROM products WHERE code = ?',
+  );
 
   /** Beijing-day bounds of the period, in ms, widened a day each side for the created_at pre-filter. */
   function bounds(from: string, to: string) {
@@ -113,7 +124,8 @@ export function createReconciler(deps: ReconcilerDeps) {
     const b = bounds(from, to);
     const rows = db
       .prepare(
-        `SELECT l.batch_id, sum(l.delta_base) AS net, p.id, p.code, p.generic_name AS name, p.split_factor
+        `SELECT l.batch_id, sum(l.delta_base) AS net, p.id, p.code, p.generic_name AS name, p.split_factor, p.unit,
+           p.split_unit
          FROM stock_ledger l JOIN products p ON p.id = l.product_id
          LEFT JOIN product_mappings m ON m.product_id = p.id
          WHERE l.at BETWEEN ? AND ? AND coalesce(m.nat_code, p.nat_code, '') != ''
@@ -123,7 +135,17 @@ export function createReconciler(deps: ReconcilerDeps) {
     return new Map(
       rows.map((r) => [
         String(r.batch_id),
-        { net: r.net, product: { id: r.id, code: r.code, name: r.name, split_factor: r.split_factor } },
+        {
+          net: r.net,
+          product: {
+            id: r.id,
+            code: r.code,
+            name: r.name,
+            split_factor: r.split_factor,
+            unit: r.unit,
+            split_unit: r.split_unit,
+          },
+        },
       ]),
     );
   }
@@ -229,6 +251,7 @@ export function createReconciler(deps: ReconcilerDeps) {
             bchno: r.bchno ?? '',
             localQtyBase: localBase,
             uploadId: r.id,
+            units: unitsOf(product),
           };
           if (!found.length) {
             const why =
@@ -274,6 +297,7 @@ export function createReconciler(deps: ReconcilerDeps) {
                 (direction(infno, field(rec, 'inv_chg_type')) || 1) *
                 baseFromWire(numberField(rec, spec.count) ?? 0, field(rec, 'trdn_flag'), product?.split_factor ?? null),
               uploadId: null,
+              units: unitsOf(product),
               note: parseRecordMemo(memo) ? '本地已删除或没有这条记录' : '不是本系统上传的记录',
             });
           }
@@ -300,20 +324,13 @@ export function createReconciler(deps: ReconcilerDeps) {
           const mine = ledger.get(bchno);
           const net = centerNet.get(bchno) ?? 0;
           const localNet = mine?.net ?? 0;
-          const name =
-            mine?.product.name ??
-            (db
-              .prepare(
-                'SELECT p.generic_name FROM stock_batches b JOIN products p ON p.id = b.product_id WHERE b.id = ?',
-              )
-              .pluck()
-              .get(Number(bchno)) as string | undefined) ??
-            '';
+          const product = mine?.product ?? (productOfBatch.get(Number(bchno)) as ProductFacts | undefined) ?? null;
           ledgerRows.push({
             kind: 'ledger',
             status: net === localNet ? 'match' : 'count_differs',
             key: `batch:${bchno}`,
-            productName: name,
+            productName: product?.name ?? '',
+            units: unitsOf(product),
             bchno,
             localQtyBase: localNet,
             centerQtyBase: net,

@@ -112,18 +112,22 @@ const COLS = `id, infno, ref_type, ref_id, payload, state, attempts, next_attemp
 export function createOutboxStore(db: Db) {
   const s = {
     byId: db.prepare(`SELECT ${COLS} FROM upload_outbox WHERE id = ?`) as Statement<[number], OutboxRow>,
-    // Due rows in the order they were written (see `blocked` for the rows that must wait).
+    // Due rows in the order they were written (see `blocked` for the rows that must wait): walked on (state, id)
+    // so a backlog of thousands is read a round at a time, never sorted whole.
     due: db.prepare(
-      `SELECT ${COLS} FROM upload_outbox
+      `SELECT ${COLS} FROM upload_outbox INDEXED BY upload_outbox_state
         WHERE state = 'pending' AND in_doubt = 0 AND next_attempt_at <= ? ORDER BY id LIMIT ?`,
     ) as Statement<[number, number], OutboxRow>,
     // A row waits while an earlier row of its batch still waits (the center sees a batch's purchase before its
-    // sales): per batch, the first row that is not due. Refused rows do not hold the others back — they wait for
-    // a manager, and the rest must not become late uploads because of them.
+    // sales): per batch, the first row that is not due (backing off, or in doubt). Refused rows do not hold the
+    // others back — they wait for a manager, and the rest must not become late uploads because of them.
     blocked: db.prepare(
-      `SELECT bchno, min(id) AS first FROM upload_outbox
-        WHERE state = 'pending' AND (in_doubt = 1 OR next_attempt_at > ?) AND bchno IS NOT NULL GROUP BY bchno`,
-    ) as Statement<[number], { bchno: string; first: number }>,
+      `SELECT bchno, min(id) AS first FROM (
+         SELECT id, bchno FROM upload_outbox WHERE state = 'pending' AND next_attempt_at > @now
+         UNION ALL
+         SELECT id, bchno FROM upload_outbox WHERE state = 'pending' AND in_doubt = 1)
+        WHERE bchno IS NOT NULL GROUP BY bchno`,
+    ) as Statement<{ now: number }, { bchno: string; first: number }>,
     doubts: db.prepare(
       `SELECT ${COLS} FROM upload_outbox
         WHERE state = 'pending' AND in_doubt = 1 AND next_attempt_at <= ? ORDER BY id LIMIT 500`,
@@ -135,14 +139,14 @@ export function createOutboxStore(db: Db) {
       [],
       number
     >,
+    // each figure on its own index: the status bar asks after every call
     counts: db.prepare(
       `SELECT
-         coalesce(sum(state = 'pending'), 0) AS pending,
-         coalesce(sum(state = 'refused'), 0) AS refused,
-         coalesce(sum(state = 'pending' AND in_doubt = 1), 0) AS in_doubt,
-         min(CASE WHEN state = 'pending' THEN created_at END) AS oldest,
-         max(sent_at) AS last_sent
-       FROM upload_outbox WHERE state IN ('pending', 'refused', 'sent')`,
+         (SELECT count(*) FROM upload_outbox WHERE state = 'pending') AS pending,
+         (SELECT count(*) FROM upload_outbox WHERE state = 'refused') AS refused,
+         (SELECT count(*) FROM upload_outbox WHERE state = 'pending' AND in_doubt = 1) AS in_doubt,
+         (SELECT created_at FROM upload_outbox WHERE state = 'pending' ORDER BY id LIMIT 1) AS oldest,
+         (SELECT max(sent_at) FROM upload_outbox WHERE sent_at IS NOT NULL) AS last_sent`,
     ) as Statement<
       [],
       { pending: number; refused: number; in_doubt: number; oldest: number | null; last_sent: number | null }

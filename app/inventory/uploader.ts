@@ -34,6 +34,8 @@ export const UPLOAD_OPERATOR: NhsaOperator = { id: null, opter: 'system', opterN
 const POLL_MS = 3_000;
 /** rows read per round; a round sends them in runs of one interface */
 const ROUND_ROWS = 1_000;
+/** calls of one interface on the wire at once */
+const PIPELINE = 2;
 
 export interface UploaderDeps {
   db: Db;
@@ -300,23 +302,40 @@ export function createUploader(deps: UploaderDeps) {
     for (;;) {
       if (stopped) return;
       const at = now();
-      const waiting = new Map(store.blocked.all(at).map((b) => [b.bchno, b.first]));
+      const waiting = new Map(store.blocked.all({ now: at }).map((b) => [b.bchno, b.first]));
       const due = store.due
         .all(at, ROUND_ROWS)
         .filter((r) => !(r.bchno !== null && (waiting.get(r.bchno) ?? Infinity) < r.id));
       if (!due.length) return;
       const batch = useBatch();
-      // runs of one interface, in the order written
+      // Runs of one interface, in the order written. Up to PIPELINE calls of the same interface are on the wire
+      // at once (records of one kind commute: two sales of a batch may arrive in either order), so the center's
+      // processing of one call overlaps the preparation of the next; a run of another interface starts only
+      // when all of them have been answered (a return after its sale, a sale after its purchase).
+      const inFlight: Promise<boolean>[] = [];
+      const settle = async (all: boolean): Promise<boolean> => {
+        const done = all ? inFlight.splice(0) : inFlight.splice(0, 1);
+        return (await Promise.all(done)).every(Boolean);
+      };
+      let current: string | null = null;
       let i = 0;
       while (i < due.length) {
-        if (stopped) return;
+        if (stopped) break;
         const infno = due[i]!.infno;
         let j = i + 1;
         const max = batch ? batchSize : 1;
         while (j < due.length && j - i < max && due[j]!.infno === infno) j++;
-        if (!(await send(due.slice(i, j), batch))) return;
+        if (inFlight.length && (infno !== current || inFlight.length >= PIPELINE)) {
+          if (!(await settle(infno !== current))) {
+            await settle(true);
+            return;
+          }
+        }
+        current = infno;
+        inFlight.push(send(due.slice(i, j), batch));
         i = j;
       }
+      if (!(await settle(true)) || stopped) return;
     }
   }
 

@@ -35,8 +35,23 @@ export interface JournalQuery {
 /** Replies are kept for the implementer, but a huge one (a catalogue page, garbage) is cut. */
 const MAX_STORED_CHARS = 64 * 1024;
 
+/** Lists longer than this keep their first rows only (a batch upload of hundreds of records, a catalogue page). */
+const MAX_STORED_ROWS = 20;
+
+/** The value with long lists cut, before it is masked: masking rows that are never stored would be wasted work. */
+function shorten(value: unknown, depth = 0): unknown {
+  if (depth > 12 || value === null || typeof value !== 'object' || value instanceof Uint8Array) return value;
+  if (Array.isArray(value)) {
+    const kept = value.slice(0, MAX_STORED_ROWS).map((v) => shorten(v, depth + 1));
+    return value.length > MAX_STORED_ROWS ? [...kept, `…共 ${value.length} 项，只记录前 ${MAX_STORED_ROWS} 项`] : kept;
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = shorten(v, depth + 1);
+  return out;
+}
+
 function compact(value: unknown): string {
-  const json = JSON.stringify(maskDeep(value), (_k, v: unknown) =>
+  const json = JSON.stringify(maskDeep(shorten(value)), (_k, v: unknown) =>
     v instanceof Uint8Array
       ? `[${v.length} 字节]`
       : typeof v === 'string' && v.length > 4096

@@ -402,6 +402,8 @@ export interface ReconcileRow {
   /** base units, signed as the record moves stock */
   localQtyBase: number | null;
   centerQtyBase: number | null;
+  /** the product's units, to show the quantities as 盒/粒 (null when the product is unknown to the till) */
+  units: { unit: string; splitUnit: string | null; splitFactor: number | null } | null;
   /** the upload row for the record, when there is one (lets the screen jump to it) */
   uploadId: number | null;
   note: string;

@@ -12,7 +12,7 @@ import { postOnce } from '../../app/nhsa/http-transport';
 import { createJournal } from '../../app/nhsa/journal';
 import { createSettingsService } from '../../app/settings/settings-service';
 import { createKeyFileCipher } from '../../app/core/secrets';
-import { startSandbox } from '../../app/sandbox/server';
+import { spawn } from 'node:child_process';
 import { round, type Bench } from './types';
 
 const RECORDS = 10_000;
@@ -165,6 +165,30 @@ async function measure(
   }
 }
 
+/** The sandbox center in its own process (test/bench/sandbox-child.ts). */
+async function sandboxProcess(dbPath: string): Promise<{ url: string; close(): Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'sandbox-child.ts'), dbPath], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /\{"url":"([^"]+)"\}/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.on('exit', (code) => reject(new Error(`sandbox process exited (${code})`)));
+  });
+  return {
+    url,
+    close: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.stdin.end();
+      }),
+  };
+}
+
 let msgSeq = 0;
 function envelope(signNo: string, input: unknown): Buffer {
   const seq = String(++msgSeq % 10_000).padStart(4, '0');
@@ -200,7 +224,7 @@ const rowsOf = (call: number) =>
 
 /**
  * Draining a backlog of 10,000 sale records against the sandbox center answering as fast as it can (it validates
- * and records every row), compared with bare POSTs of equivalent envelopes to the same center in the same run:
+ * and records every row; in a process of its own, as a real center is another machine), compared with bare POSTs of equivalent envelopes to the same center in the same run:
  * what the uploader adds — reading due rows, marking them in doubt before the call (durable), the client's
  * validation, envelope and journal, recording each row's result. A second line measures the same against a
  * loopback stub that does nothing, which shows the uploader's own cost per record without the center's.
@@ -209,8 +233,7 @@ export const uploadDrain: Bench = {
   name: 'upload backlog drain (10,000 sale records)',
   async run() {
     const sandbox = await measure('upload drain vs sandbox center', '>= 0.8 of raw', async (dir) => {
-      const log = createMemoryLogger('warn');
-      const sb = await startSandbox({ dbPath: path.join(dir, 'sandbox.sqlite'), log });
+      const sb = await sandboxProcess(path.join(dir, 'sandbox.sqlite'));
       const signIn = await postOnce({
         url: `${sb.url}/fsi/api/rsfComIfsService/callService`,
         headers: { 'Content-Type': 'application/json' },

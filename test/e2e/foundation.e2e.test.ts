@@ -147,7 +147,7 @@ describe('browser mode foundation', () => {
 
     // F-keys move between modules without the mouse.
     await page.keyboard.press('F2');
-    await page.getByTestId('placeholder-inventory').waitFor();
+    await page.getByTestId('inventory-screen').waitFor();
     await page.keyboard.press('F1');
     await page.getByTestId('counter-screen').waitFor();
   });

@@ -31,8 +31,9 @@ describe('uploader: killed in the middle of a drain', () => {
     seed.db.prepare(`UPDATE operators SET must_change_password = 0, roles = '["manager"]' WHERE id = ?`).run(seed.opId);
     await seed.close();
 
-    // the first batch (4 rows) is recorded at once and answered 20 s later: the kill lands in between
-    sb.sandbox.faults.inject({ mode: 'delay', infno: '3505A', delayMs: 20_000 });
+    // the first two batches (4 rows each, on the wire together) are recorded at once and answered 20 s later: the
+    // kill lands in between
+    sb.sandbox.faults.inject({ mode: 'delay', infno: '3505A', delayMs: 20_000, count: 2 });
     const run = runNode(
       'test/support/upload-child.ts',
       [],
@@ -50,7 +51,7 @@ describe('uploader: killed in the middle of a drain', () => {
       inspectorOf(sb.dbPath)
         .inventoryRecords()
         .filter((r) => r.deletedAt === null);
-    expect(recorded()).toHaveLength(4);
+    expect(recorded()).toHaveLength(8);
 
     // the till starts again and drains
     const f = await counterFixture({ dir, env });
@@ -59,7 +60,7 @@ describe('uploader: killed in the middle of a drain', () => {
         state: string;
         in_doubt: number;
       }[];
-    expect(states().filter((r) => r.in_doubt === 1)).toHaveLength(4);
+    expect(states().filter((r) => r.in_doubt === 1)).toHaveLength(8);
     const u = createUploader({ db: f.db, log: f.log, now: f.core.now, settings: f.core.settings, nhsa: f.svc });
     onCleanup(() => u.stop());
     await u.drain();
@@ -68,7 +69,7 @@ describe('uploader: killed in the middle of a drain', () => {
     expect(memos).toHaveLength(10);
     expect(new Set(memos).size).toBe(10);
     const calls = sandboxMessages(sb.dbPath).map((m) => m.infno);
-    // one batch before the kill, one look-up, then the remaining 6 rows in batches of 4
+    // two batches before the kill, one look-up for the batch's day, then the remaining 2 rows
     expect(calls.filter((i) => i === '3505A')).toHaveLength(3);
     expect(calls.filter((i) => i === '3511')).toHaveLength(1);
   });

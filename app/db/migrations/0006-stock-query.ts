@@ -1,4 +1,4 @@
-// Inventory, second step: what the stock documents and the stock list need beyond 0005.
+// Inventory, second step: what the stock documents, the stock list and the uploader need beyond 0005.
 // Never edit this file once released: add a new numbered migration instead (start-up checks hashes).
 export const sql = `
 -- change: the reason the screen chose (app/shared/inventory.ts CHANGE_REASONS). chg_type alone cannot say it:
@@ -17,4 +17,10 @@ CREATE INDEX stock_batches_listed ON stock_batches(expiry_date, id, qty_base) WH
 CREATE INDEX stock_batches_locked ON stock_batches(expiry_date, id) WHERE locked = 1;
 -- a batch number typed from the box, found by prefix whatever its case (LIKE 'b12%' uses this index).
 CREATE INDEX stock_batches_batch_no ON stock_batches(batch_no COLLATE NOCASE);
+
+-- The uploader over a backlog of tens of thousands of records (test/bench/upload-drain.bench.ts): the rows left in
+-- doubt found without a scan, and the status bar's figures (oldest waiting, last sent) read from indexes, not from
+-- every record's payload.
+CREATE INDEX upload_outbox_doubt ON upload_outbox(state, id) WHERE in_doubt = 1;
+CREATE INDEX upload_outbox_sent_at ON upload_outbox(sent_at) WHERE sent_at IS NOT NULL;
 `;

@@ -6,6 +6,7 @@ import { signInNhsa, useNhsaStore } from '../stores/nhsa';
 import { useSessionStore } from '../stores/session';
 import { showToast } from '../stores/toast';
 import { toastFailure } from './CallError';
+import { UploadBacklog } from '../screens/reconcile/UploadBacklog';
 
 const SHELL_LABELS = { desktop: '桌面版', browser: '浏览器模式' } as const;
 
@@ -110,6 +111,7 @@ export function StatusBar() {
           </span>
         )
       ) : null}
+      <UploadBacklog />
       <span className="status-spacer" />
       {status?.pharmacyName ? <span className="status-item status-pharmacy">{status.pharmacyName}</span> : null}
       {status ? (

@@ -3,6 +3,8 @@ import type { ModuleId } from '../stores/navigation';
 import type { Role } from '../../../app/shared/roles';
 import { CatalogueScreen, visibleCatalogTabs } from './catalogue/CatalogueScreen';
 import { CounterScreen } from './counter/CounterScreen';
+import { InventoryScreen, visibleInventoryTabs } from './inventory/InventoryScreen';
+import { ReconcileScreen, visibleReconcileTabs } from './reconcile/ReconcileScreen';
 import { SettingsScreen, visibleSettingsTabs } from './settings/SettingsScreen';
 
 export interface ModuleDef {
@@ -27,7 +29,14 @@ export const MODULES: readonly ModuleDef[] = [
     summary: '扫码录入药品、采集追溯码、读取医保凭证，完成医保或自费结算并打印小票。',
     component: CounterScreen,
   },
-  { id: 'inventory', label: '库存', key: 'F2', summary: '采购入库验收、批号与效期管理、近效期预警和盘点。' },
+  {
+    id: 'inventory',
+    label: '库存',
+    key: 'F2',
+    summary: '批次与效期、近效期预警、采购入库验收、采购退货、库存变动、盘点、拆零记录和库存图表。',
+    component: InventoryScreen,
+    visibleTo: (roles) => visibleInventoryTabs(roles).length > 0,
+  },
   {
     id: 'catalog',
     label: '目录',
@@ -36,7 +45,14 @@ export const MODULES: readonly ModuleDef[] = [
     component: CatalogueScreen,
     visibleTo: (roles) => visibleCatalogTabs(roles).length > 0,
   },
-  { id: 'reconcile', label: '对账', key: 'F4', summary: '按日与医保中心进行总额对账和明细对账，处理对账不平。' },
+  {
+    id: 'reconcile',
+    label: '对账',
+    key: 'F4',
+    summary: '医保进销存上传队列（修改拒收记录后重传、删除），与医保中心的进销存差异对账。',
+    component: ReconcileScreen,
+    visibleTo: (roles) => visibleReconcileTabs(roles).length > 0,
+  },
   {
     id: 'settings',
     label: '设置',

@@ -1,0 +1,71 @@
+import type { UploadFilter, UploadInfno } from '../../stores/uploads';
+
+export const UPLOAD_FILTERS: readonly { id: UploadFilter; label: string; title?: string }[] = [
+  { id: 'all', label: '全部' },
+  { id: 'pending', label: '待上传' },
+  { id: 'refused', label: '被拒收' },
+  { id: 'problem', label: '待处理', title: '被拒收的，以及发出后没有收到应答、待向医保中心核实的' },
+  { id: 'sent', label: '已上传' },
+  { id: 'deleted', label: '已删除' },
+];
+
+export const UPLOAD_INFNOS: readonly UploadInfno[] = ['3501', '3502', '3503', '3504', '3505', '3506', '3507'];
+
+/** The record nodes of 3501–3507, where the record's own fields are. */
+export const RECORD_NODES = ['invinfo', 'purcinfo', 'selinfo', 'data'] as const;
+
+/** Field names of the stock-ledger records, in the words of the interface documents (for the edit form). */
+export const RECORD_FIELD_LABELS: Record<string, string> = {
+  med_list_codg: '医疗目录编码',
+  fixmedins_hilist_id: '定点医药机构目录编号',
+  fixmedins_hilist_name: '定点医药机构目录名称',
+  fixmedins_bchno: '定点医药机构批次流水号',
+  rx_flag: '处方药标志',
+  invdate: '盘存日期',
+  inv_cnt: '库存数量',
+  manu_lotnum: '生产批号',
+  manu_date: '生产日期',
+  expy_end: '有效期止',
+  memo: '备注',
+  inv_chg_type: '库存变更类型',
+  pric: '单价',
+  cnt: '数量',
+  trdn_flag: '拆零标志',
+  inv_chg_time: '库存变更时间',
+  inv_chg_opter_name: '库存变更经办人姓名',
+  medins_prod_inv_no: '商品库存流水号',
+  medins_prod_inv_chg_no: '商品库存变更流水号',
+  spler_name: '供应商名称',
+  spler_pmtno: '供应商许可证号',
+  prodentp_name: '生产厂家名称',
+  aprvno: '批准文号',
+  dynt_no: '随货单号',
+  purc_invo_codg: '采购发票编码',
+  purc_invo_no: '采购发票号',
+  purc_retn_cnt: '采购/退货数量',
+  purc_retn_stoin_time: '采购/退货入库时间',
+  purc_retn_opter_name: '采购/退货经办人姓名',
+  prod_geay_flag: '商品赠送标志',
+  medins_prod_purc_no: '商品采购流水号',
+  finl_trns_pric: '最终成交单价',
+  sel_retn_cnt: '销售/退货数量',
+  sel_retn_time: '销售/退货时间',
+  sel_retn_opter_name: '销售/退货经办人姓名',
+  medins_prod_sel_no: '商品销售流水号',
+  mdtrt_setl_type: '就诊结算类型',
+  hi_feesetl_type: '医保费用结算类型',
+  setl_id: '结算ID',
+  psn_no: '人员编号',
+  psn_cert_type: '人员证件类型',
+  certno: '证件号码',
+  psn_name: '人员姓名',
+  mdtrt_sn: '就医流水号',
+  rtal_docno: '零售单据号',
+  stoout_no: '销售出库单据号',
+  prsc_dr_name: '开方医师姓名',
+  phar_name: '药师姓名',
+  phar_prac_cert_no: '药师执业资格证号',
+  drug_prod_barc: '药品条形码',
+  shelf_posi: '货架位',
+  inv_data_type: '进销存数据类型',
+};
