@@ -198,6 +198,7 @@ export function createDocStore(db: Db, traces: TraceRegistry) {
       invoiceCode: d.invoice_code,
       invoiceNo: d.invoice_no,
       invdate: d.invdate,
+      scope: d.scope,
       operatorName: s.operatorName.get(d.operator_id) ?? '',
       approvedByName: d.approved_by === null ? null : (s.operatorName.get(d.approved_by) ?? null),
       createdAt: iso(d.created_at)!,

@@ -169,6 +169,8 @@ export interface DocView {
   invoiceCode: string | null;
   invoiceNo: string | null;
   invdate: string | null;
+  /** stocktake: what the sheet covers, as typed when it was started */
+  scope: string | null;
   operatorName: string;
   approvedByName: string | null;
   createdAt: string;

@@ -92,8 +92,10 @@ const FIXMEDINS_HILIST_ID = C('fixmedins_hilist_id', '定点医药机构目录�
 const FIXMEDINS_HILIST_NAME = C('fixmedins_hilist_name', '定点医药机构目录名称', 200, true);
 const FIXMEDINS_BCHNO = C('fixmedins_bchno', '定点医药机构批次流水号', 30, true, {
   note:
-    'institution-defined batch serial (医药机构自定义批次号); 3507 deletes by it and 3508 queries by it, so it ' +
-    'must be unique per uploaded record within one inv_data_type (inferred)',
+    'institution-defined batch serial (医药机构自定义批次号); 3507 deletes by it and 3508 queries by it. The notes ' +
+    'infer it must be unique per uploaded record within one inv_data_type; choice (app/inventory/wire.ts): the ' +
+    "till's batch id for every record of the batch, so the center ties a batch's purchases, changes and sales " +
+    'together — a 3507 then removes every record of that batch and type, and the records that stand are resent',
 });
 const RX_FLAG = C('rx_flag', '处方药标志', 3, true, { codeSet: 'rx_flag' });
 const MEMO = C('memo', '备注', 500, false);

@@ -395,6 +395,7 @@ function CountSheet({ doc }: { doc: DocView }) {
         <span>
           盘点日期 <strong>{doc.invdate ?? '—'}</strong>
         </span>
+        {doc.scope ? <span>范围 {doc.scope}</span> : null}
         {doc.note ? <span>备注 {doc.note}</span> : null}
         <span>开单 {doc.operatorName}</span>
         <span data-testid="count-progress">
