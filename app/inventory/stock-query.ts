@@ -155,6 +155,21 @@ export function createStockQuery(deps: StockQueryDeps) {
     return s;
   };
   const one = db.prepare(`${SELECT_BATCH} WHERE b.id = ?`) as Statement<[number], BatchJoinRow>;
+  // A list's total is counted once per change of the stock (stock_version moves with every batch change, migration
+  // 0006): paging through a list, or coming back to it, does not count tens of thousands of batches again.
+  const stockVersion = db.prepare('SELECT n FROM stock_version WHERE id = 1').pluck() as Statement<[], number>;
+  const totals = new Map<string, { version: number; total: number }>();
+  function countOf(sql: string, args: Record<string, unknown>): number {
+    const { limit: _limit, offset: _offset, ...filter } = args;
+    const key = `${sql}|${JSON.stringify(filter)}`;
+    const version = stockVersion.get()!;
+    const hit = totals.get(key);
+    if (hit && hit.version === version) return hit.total;
+    const total = prepared(sql).pluck().get(args) as number;
+    if (totals.size >= 64) totals.delete(totals.keys().next().value!);
+    totals.set(key, { version, total });
+    return total;
+  }
   const batchPrefix = db
     .prepare("SELECT 1 FROM stock_batches WHERE batch_no LIKE ? ESCAPE '\\' LIMIT 1")
     .pluck() as Statement<[string], number>;
@@ -333,7 +348,7 @@ export function createStockQuery(deps: StockQueryDeps) {
       const total =
         rows.length < q.limit && (rows.length > 0 || q.offset === 0)
           ? q.offset + rows.length
-          : (prepared(`SELECT count(*) FROM stock_batches b ${countClause}`).pluck().get(args) as number);
+          : countOf(`SELECT count(*) FROM stock_batches b ${countClause}`, args);
       return { rows: rows.map((a) => view(fromRaw(a), day, months)), total, months };
     },
 
