@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import type { Db } from '../db/connection';
+import { withNormalSync, type Db } from '../db/connection';
 import type { Logger } from '../core/logger';
 import type { OperatorService } from '../auth/operators';
 import type { InsuranceFactsReader } from '../catalogue/products/insurance-facts';
@@ -127,14 +127,7 @@ export function createCounter(deps: CounterDeps) {
    * can at worst lose the last scans of a cart nothing was settled for, and the cashier scans them again.
    * Everything that records money or a call to the center keeps the connection's FULL.
    */
-  function light<T>(fn: () => T): T {
-    db.pragma('synchronous = NORMAL');
-    try {
-      return fn();
-    } finally {
-      db.pragma('synchronous = FULL');
-    }
-  }
+  const light = <T>(fn: () => T): T => withNormalSync(db, fn);
 
   const settings = () => deps.settings.current();
   const today = () => beijingDate(new Date(now()));

@@ -97,3 +97,16 @@ export function startCheckpointTimer(db: Db, everyMs = 30_000, onError?: (e: unk
   timer.unref();
   return () => clearInterval(timer);
 }
+
+/**
+ * Runs `fn` with synchronous=NORMAL, then restores the connection's FULL. In WAL mode NORMAL survives a crash of
+ * the process but not a power cut; each caller says why that is enough for what it writes.
+ */
+export function withNormalSync<T>(db: Db, fn: () => T): T {
+  db.pragma('synchronous = NORMAL');
+  try {
+    return fn();
+  } finally {
+    db.pragma('synchronous = FULL');
+  }
+}

@@ -73,21 +73,6 @@ export function signedDelta(reason: ChangeReason, qtyBase: number): number {
   return d === 'out' ? -qtyBase : qtyBase;
 }
 
-/** Labels of the 库存变更类型 codes, for views (inventory.md §2.1; low confidence, see the file header). */
-export const INV_CHG_TYPE_LABELS: Readonly<Record<string, string>> = {
-  '101': '调拨入库',
-  '102': '调拨出库',
-  '103': '盘盈',
-  '104': '盘损',
-  '105': '销毁',
-  '106': '其他入库',
-  '107': '其他出库',
-  '108': '初始化入库',
-  '109': '商品退货出库',
-  '110': '赠药入库',
-  '111': '赠药退回出库',
-};
-
 /** Chinese labels of stock_ledger.cause, for the ledger view. */
 export const LEDGER_CAUSE_LABELS: Readonly<Record<string, string>> = {
   receive: '采购入库',

@@ -6,7 +6,7 @@ import type { ReconcileKind, ReconcileReport, ReconcileRow, ReconcileStatus } fr
 import { field, numberField, readQuery, type CenterRecord } from './readback';
 import { memoOf, recordDay, wireRow, type OutboxRow } from './upload-outbox';
 import { UPLOAD_OPERATOR } from './uploader';
-import { INBOUND_CHG_TYPES, baseFromWire, parseRecordMemo, type UploadInfno } from './wire';
+import { INBOUND_CHG_TYPES, RECORD_FIELDS, baseFromWire, parseRecordMemo, type UploadInfno } from './wire';
 
 /**
  * 差异对账: what the center holds (3508–3511) against what the till recorded for a period.
@@ -23,10 +23,10 @@ import { INBOUND_CHG_TYPES, baseFromWire, parseRecordMemo, type UploadInfno } fr
 type RecordKind = Exclude<ReconcileKind, 'ledger'>;
 
 const KINDS: Readonly<Record<RecordKind, { infnos: UploadInfno[]; query: string; count: string }>> = {
-  stock: { infnos: ['3501'], query: '3508', count: 'inv_cnt' },
-  changes: { infnos: ['3502'], query: '3509', count: 'cnt' },
-  purchases: { infnos: ['3503', '3504'], query: '3510', count: 'purc_retn_cnt' },
-  sales: { infnos: ['3505', '3506'], query: '3511', count: 'sel_retn_cnt' },
+  stock: { infnos: ['3501'], query: '3508', count: RECORD_FIELDS['3501'].count },
+  changes: { infnos: ['3502'], query: '3509', count: RECORD_FIELDS['3502'].count },
+  purchases: { infnos: ['3503', '3504'], query: '3510', count: RECORD_FIELDS['3503'].count },
+  sales: { infnos: ['3505', '3506'], query: '3511', count: RECORD_FIELDS['3505'].count },
 };
 const ALL_KINDS: RecordKind[] = ['stock', 'changes', 'purchases', 'sales'];
 const PARALLEL = 4;

@@ -2,7 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/connection';
 import { beijingDate } from '../nhsa/beijing-time';
 import { UPLOAD_INFNO_LABELS, type UploadRowView, type UploadState } from '../shared/inventory';
-import { UPLOAD_NODES, recordMemo, type UploadInfno } from './wire';
+import { RECORD_FIELDS, UPLOAD_NODES, recordMemo, type UploadInfno } from './wire';
 
 /** The upload_outbox table as the uploader and the uploads screen see it (migrations 0004 and 0005). */
 
@@ -53,13 +53,10 @@ export function memoFrom(row: Pick<OutboxRow, 'ref_type' | 'ref_id'>, wire: Reco
   return typeof wire.memo === 'string' && wire.memo ? wire.memo : recordMemo(row.ref_type, row.ref_id);
 }
 
-const TIME_FIELDS = ['sel_retn_time', 'inv_chg_time', 'purc_retn_stoin_time', 'invdate'];
-
 /** The day the record is dated at the center (Beijing), which the read-back queries filter on. */
 export function recordDay(row: OutboxRow): string {
-  const r = wireRow(row);
-  for (const f of TIME_FIELDS) {
-    const v = r[f];
+  if (row.infno !== '3507') {
+    const v = wireRow(row)[RECORD_FIELDS[row.infno].date];
     if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v)) return v.slice(0, 10);
   }
   return beijingDate(new Date(row.created_at));
@@ -70,7 +67,7 @@ export function summaryOf(row: OutboxRow): string {
   const r = wireRow(row);
   const s = (k: string) => (typeof r[k] === 'string' || typeof r[k] === 'number' ? String(r[k]) : '');
   if (row.infno === '3507') return `删除中心记录：批次流水号 ${s('fixmedins_bchno')}，数据类型 ${s('inv_data_type')}`;
-  const count = s('sel_retn_cnt') || s('purc_retn_cnt') || s('cnt') || s('inv_cnt');
+  const count = s(RECORD_FIELDS[row.infno].count);
   const doc = s('rtal_docno') || s('medins_prod_sel_no') || s('dynt_no') || s('purc_invo_no');
   return [
     s('fixmedins_hilist_name'),

@@ -1,6 +1,6 @@
 import type { AuditLog } from '../auth/audit';
 import type { Logger } from '../core/logger';
-import type { Db } from '../db/connection';
+import { withNormalSync, type Db } from '../db/connection';
 import type { NhsaOperator, NhsaResult } from '../nhsa/client';
 import { CODESETS, interfaceSpec } from '../nhsa/registry';
 import { backoffMs } from '../nhsa/reversal';
@@ -161,14 +161,7 @@ export function createUploader(deps: UploaderDeps) {
    * reconciliation lists as 中心重复 for a manager to delete (3507) — the price of draining a backlog at network
    * speed.
    */
-  function lightly<T>(fn: () => T): T {
-    db.pragma('synchronous = NORMAL');
-    try {
-      return fn();
-    } finally {
-      db.pragma('synchronous = FULL');
-    }
-  }
+  const lightly = <T>(fn: () => T): T => withNormalSync(db, fn);
 
   const markInFlight = (rows: OutboxRow[]) =>
     lightly(() => store.markInFlight.run({ ids: JSON.stringify(rows.map((r) => r.id)), now: now() }));

@@ -19,6 +19,16 @@ export const UPLOAD_NODES: Readonly<Record<UploadInfno, { node: string; listKey:
   '3507': { node: 'data', listKey: 'goodDetail' },
 };
 
+/** Where a record of each kind carries its count and its date (inventory.md §3.1–§3.6). */
+export const RECORD_FIELDS: Readonly<Record<Exclude<UploadInfno, '3507'>, { count: string; date: string }>> = {
+  '3501': { count: 'inv_cnt', date: 'invdate' },
+  '3502': { count: 'cnt', date: 'inv_chg_time' },
+  '3503': { count: 'purc_retn_cnt', date: 'purc_retn_stoin_time' },
+  '3504': { count: 'purc_retn_cnt', date: 'purc_retn_stoin_time' },
+  '3505': { count: 'sel_retn_cnt', date: 'sel_retn_time' },
+  '3506': { count: 'sel_retn_cnt', date: 'sel_retn_time' },
+};
+
 /**
  * inv_data_type of 3507 (inventory.md §2.2): which kind of record a deletion removes. 3503 and 3504 share 3,
  * 3505 and 3506 share 4.

@@ -1,4 +1,4 @@
-import type { Db } from '../db/connection';
+import { withNormalSync, type Db } from '../db/connection';
 import type { Logger } from '../core/logger';
 import { AUTH_SCHEMES } from './auth-schemes';
 import { beijingDateTime } from './beijing-time';
@@ -145,13 +145,7 @@ export function createNhsaClient(deps: NhsaClientDeps) {
    * the journal must survive, and WAL with synchronous=NORMAL does that at a tenth of the cost.
    */
   function durably<T>(full: boolean, fn: () => T): T {
-    if (full) return fn();
-    db.pragma('synchronous = NORMAL');
-    try {
-      return fn();
-    } finally {
-      db.pragma('synchronous = FULL');
-    }
+    return full ? fn() : withNormalSync(db, fn);
   }
 
   const beginCall = db.transaction(

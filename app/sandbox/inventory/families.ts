@@ -1,4 +1,4 @@
-import { INV_DATA_TYPE, UPLOAD_NODES } from '../../inventory/wire';
+import { INV_DATA_TYPE, RECORD_FIELDS, UPLOAD_NODES } from '../../inventory/wire';
 import { INVENTORY_INTERFACES } from '../../nhsa/registry/inventory';
 import type { FieldSpec, InterfaceSpec } from '../../nhsa/registry/types';
 
@@ -36,15 +36,6 @@ export function inventorySpec(infno: string): InterfaceSpec {
   return s;
 }
 
-const SHAPE: Record<RecordInfno, { countField: string; dateField: string }> = {
-  '3501': { countField: 'inv_cnt', dateField: 'invdate' },
-  '3502': { countField: 'cnt', dateField: 'inv_chg_time' },
-  '3503': { countField: 'purc_retn_cnt', dateField: 'purc_retn_stoin_time' },
-  '3504': { countField: 'purc_retn_cnt', dateField: 'purc_retn_stoin_time' },
-  '3505': { countField: 'sel_retn_cnt', dateField: 'sel_retn_time' },
-  '3506': { countField: 'sel_retn_cnt', dateField: 'sel_retn_time' },
-};
-
 function family(infno: RecordInfno): RecordFamily {
   const { node, listKey } = UPLOAD_NODES[infno];
   const spec = inventorySpec(infno);
@@ -55,7 +46,8 @@ function family(infno: RecordInfno): RecordFamily {
     node,
     listKey,
     invDataType: INV_DATA_TYPE[infno],
-    ...SHAPE[infno],
+    countField: RECORD_FIELDS[infno].count,
+    dateField: RECORD_FIELDS[infno].date,
     zeroCountAllowed: infno === '3501',
     fields: main.fields,
     carriesTraceCodes: spec.input.some((n) => n.node === `${node}.drugtracinfo`),
