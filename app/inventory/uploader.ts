@@ -83,12 +83,17 @@ export function createUploader(deps: UploaderDeps) {
   }
 
   function emit(): void {
-    if (!deps.onChange) return;
-    const s = summary();
-    const key = JSON.stringify(s);
-    if (key === lastEmitted) return;
-    lastEmitted = key;
-    deps.onChange(s);
+    // the core may be closing: a drain that ends after the database closed has nothing to tell
+    if (!deps.onChange || !db.open) return;
+    try {
+      const s = summary();
+      const key = JSON.stringify(s);
+      if (key === lastEmitted) return;
+      lastEmitted = key;
+      deps.onChange(s);
+    } catch (e) {
+      log.warn('upload: backlog figures not sent', { error: e });
+    }
   }
 
   // ---- applying what the center said --------------------------------------------------------------------
@@ -335,6 +340,8 @@ export function createUploader(deps: UploaderDeps) {
   /** Runs one drain now (or joins the one running). */
   function drain(): Promise<void> {
     if (running) return running;
+    // stopped: the core is closing (a drain queued by start() or a manager's action must not outlive it)
+    if (stopped || !db.open) return Promise.resolve();
     running = pass()
       .catch((e) => {
         lastError = e instanceof Error ? e.message : String(e);
