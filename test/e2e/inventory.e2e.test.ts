@@ -536,10 +536,18 @@ describe('库存 and 对账 in training mode', () => {
     await waitForUploadsClear();
     await page.getByTestId('upload-all-clear').waitFor({ timeout: WAIT });
     await expect.poll(() => page.getByTestId('status-uploads').count(), { timeout: WAIT }).toBe(0);
-    const states = await page
-      .getByTestId('upload-row')
-      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-state')));
-    expect(new Set(states)).toEqual(new Set(['sent']));
+    // the list reloads on the backlog event that cleared the summary: wait for that reload, not just the figures
+    await expect
+      .poll(
+        async () =>
+          [
+            ...new Set(
+              await page.getByTestId('upload-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-state'))),
+            ),
+          ].join(','),
+        { timeout: WAIT },
+      )
+      .toBe('sent');
     // 3503 ×2, 3502 报损, 3502 盘亏, 3501 ×2
     const infnos = await page
       .getByTestId('upload-row')

@@ -45,6 +45,48 @@ export interface LocalProblem {
   field?: string;
 }
 
+/** What each document form keeps besides its draft. */
+interface DocFormState {
+  submitting: boolean;
+  failure: Failure | null;
+  problem: LocalProblem | null;
+  /** the posted document, shown until 新建 */
+  done: DocView | null;
+}
+
+const idleForm: DocFormState = { submitting: false, failure: null, problem: null, done: null };
+
+interface DocForm<S extends DocFormState, I> {
+  getState: () => S;
+  setState: (patch: S | Partial<DocFormState>) => void;
+  initial: S;
+  build: (s: S) => { input: I } | { problem: LocalProblem };
+  post: (input: I) => Promise<DocView>;
+  /** the recent documents refreshed once it is posted */
+  kind: StockDocKind;
+}
+
+/** Posts a form's draft; false when it was refused (the form shows why). */
+async function submitDoc<S extends DocFormState, I>(form: DocForm<S, I>): Promise<boolean> {
+  const s = form.getState();
+  if (s.submitting) return false;
+  const built = form.build(s);
+  if ('problem' in built) {
+    form.setState({ problem: built.problem, failure: null });
+    return false;
+  }
+  form.setState({ submitting: true, failure: null, problem: null });
+  try {
+    const doc = await form.post(built.input);
+    form.setState({ ...form.initial, done: doc });
+    void loadDocs(form.kind);
+    return true;
+  } catch (e) {
+    form.setState({ submitting: false, failure: toFailure(e) });
+    return false;
+  }
+}
+
 // ---- 采购入库 --------------------------------------------------------------------------------------------
 
 export interface ReceivingLineDraft {
@@ -68,14 +110,9 @@ export interface ReceivingHeader {
   note: string;
 }
 
-interface ReceivingState {
+interface ReceivingState extends DocFormState {
   header: ReceivingHeader;
   lines: ReceivingLineDraft[];
-  submitting: boolean;
-  failure: Failure | null;
-  problem: LocalProblem | null;
-  /** the posted document, shown until 新建 */
-  done: DocView | null;
 }
 
 const emptyHeader: ReceivingHeader = {
@@ -90,10 +127,7 @@ const emptyHeader: ReceivingHeader = {
 const initialReceiving: ReceivingState = {
   header: emptyHeader,
   lines: [],
-  submitting: false,
-  failure: null,
-  problem: null,
-  done: null,
+  ...idleForm,
 };
 
 export const useReceivingStore = create<ReceivingState>()(() => initialReceiving);
@@ -192,24 +226,15 @@ export function buildReceiving(
 }
 
 /** Posts the draft; false when it was refused (the form shows why). */
-export async function submitReceiving(): Promise<boolean> {
-  const s = getR();
-  if (s.submitting) return false;
-  const built = buildReceiving(s);
-  if ('problem' in built) {
-    setR({ problem: built.problem, failure: null });
-    return false;
-  }
-  setR({ submitting: true, failure: null, problem: null });
-  try {
-    const doc = await call('stock.receive', built.input);
-    setR({ ...initialReceiving, done: doc });
-    void loadDocs('receiving');
-    return true;
-  } catch (e) {
-    setR({ submitting: false, failure: toFailure(e) });
-    return false;
-  }
+export function submitReceiving(): Promise<boolean> {
+  return submitDoc({
+    getState: getR,
+    setState: setR,
+    initial: initialReceiving,
+    build: buildReceiving,
+    post: (input) => call('stock.receive', input),
+    kind: 'receiving',
+  });
 }
 
 // ---- 采购退货 --------------------------------------------------------------------------------------------
@@ -229,22 +254,15 @@ export interface ReturnHeader {
   note: string;
 }
 
-interface ReturnState {
+interface ReturnState extends DocFormState {
   header: ReturnHeader;
   lines: ReturnLineDraft[];
-  submitting: boolean;
-  failure: Failure | null;
-  problem: LocalProblem | null;
-  done: DocView | null;
 }
 
 const initialReturn: ReturnState = {
   header: { supplier: '', supplierLicense: '', invoiceNo: '', invoiceCode: '', note: '' },
   lines: [],
-  submitting: false,
-  failure: null,
-  problem: null,
-  done: null,
+  ...idleForm,
 };
 
 export const useReturnStore = create<ReturnState>()(() => initialReturn);
@@ -313,24 +331,15 @@ export function buildReturn(
   };
 }
 
-export async function submitReturn(): Promise<boolean> {
-  const s = getRt();
-  if (s.submitting) return false;
-  const built = buildReturn(s);
-  if ('problem' in built) {
-    setRt({ problem: built.problem, failure: null });
-    return false;
-  }
-  setRt({ submitting: true, failure: null, problem: null });
-  try {
-    const doc = await call('stock.purchaseReturn', built.input);
-    setRt({ ...initialReturn, done: doc });
-    void loadDocs('purchase_return');
-    return true;
-  } catch (e) {
-    setRt({ submitting: false, failure: toFailure(e) });
-    return false;
-  }
+export function submitReturn(): Promise<boolean> {
+  return submitDoc({
+    getState: getRt,
+    setState: setRt,
+    initial: initialReturn,
+    build: buildReturn,
+    post: (input) => call('stock.purchaseReturn', input),
+    kind: 'purchase_return',
+  });
 }
 
 // ---- 库存变动 --------------------------------------------------------------------------------------------
@@ -363,24 +372,17 @@ export type ChangeLineDraft =
       traceText: string;
     };
 
-interface ChangeState {
+interface ChangeState extends DocFormState {
   reason: ChangeReason | '';
   note: string;
   lines: ChangeLineDraft[];
-  submitting: boolean;
-  failure: Failure | null;
-  problem: LocalProblem | null;
-  done: DocView | null;
 }
 
 const initialChange: ChangeState = {
   reason: '',
   note: '',
   lines: [],
-  submitting: false,
-  failure: null,
-  problem: null,
-  done: null,
+  ...idleForm,
 };
 
 export const useChangeStore = create<ChangeState>()(() => initialChange);
@@ -502,24 +504,15 @@ export function buildChange(
   return { input: { reason: s.reason, note: optional(s.note), lines } };
 }
 
-export async function submitChange(): Promise<boolean> {
-  const s = getC();
-  if (s.submitting) return false;
-  const built = buildChange(s);
-  if ('problem' in built) {
-    setC({ problem: built.problem, failure: null });
-    return false;
-  }
-  setC({ submitting: true, failure: null, problem: null });
-  try {
-    const doc = await call('stock.change', built.input);
-    setC({ ...initialChange, done: doc });
-    void loadDocs('change');
-    return true;
-  } catch (e) {
-    setC({ submitting: false, failure: toFailure(e) });
-    return false;
-  }
+export function submitChange(): Promise<boolean> {
+  return submitDoc({
+    getState: getC,
+    setState: setC,
+    initial: initialChange,
+    build: buildChange,
+    post: (input) => call('stock.change', input),
+    kind: 'change',
+  });
 }
 
 // ---- recent documents ------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ import { getProduct } from '../../stores/products';
 import { useSessionStore } from '../../stores/session';
 import { showToast } from '../../stores/toast';
 import { MAPPING_STATE_LABELS, catalogueName, reasonLabel } from './labels';
+import { Pager } from '../../components/Pager';
 
 const FILTERS: readonly { id: MappingState | ''; label: string }[] = [
   { id: '', label: '全部' },
@@ -207,27 +208,15 @@ export function MappingPanel() {
           ) : null}
         </tbody>
       </table>
-      <div className="pager">
-        <button
-          type="button"
-          className="btn"
-          disabled={page <= 0 || loading}
-          onClick={() => void loadMapping(page - 1)}
-        >
-          上一页
-        </button>
-        <span data-testid="mapping-page">
-          第 {page + 1} / {pages} 页，共 {total} 个商品
-        </span>
-        <button
-          type="button"
-          className="btn"
-          disabled={page + 1 >= pages || loading}
-          onClick={() => void loadMapping(page + 1)}
-        >
-          下一页
-        </button>
-      </div>
+      <Pager
+        page={page}
+        pages={pages}
+        total={total}
+        unit="个商品"
+        loading={loading}
+        onPage={(p) => void loadMapping(p)}
+        testId="mapping-page"
+      />
       {openId !== null ? <MappingDrawer key={openId} productId={openId} onClose={() => openMapping(null)} /> : null}
     </div>
   );

@@ -9,6 +9,7 @@ import { useSessionStore } from '../../stores/session';
 import { ImportDialog } from './ImportDialog';
 import { ProductDialog } from './ProductDialog';
 import { MAPPING_STATES, MAPPING_STATE_LABELS } from './labels';
+import { Pager } from '../../components/Pager';
 
 type DialogState =
   { kind: 'none' } | { kind: 'create' } | { kind: 'edit'; product: ProductDetail } | { kind: 'import' };
@@ -225,27 +226,15 @@ export function ProductsPanel() {
           ) : null}
         </tbody>
       </table>
-      <div className="pager">
-        <button
-          type="button"
-          className="btn"
-          disabled={page <= 0 || loading}
-          onClick={() => void loadProducts(page - 1)}
-        >
-          上一页
-        </button>
-        <span data-testid="products-page">
-          第 {page + 1} / {pages} 页，共 {total} 个商品
-        </span>
-        <button
-          type="button"
-          className="btn"
-          disabled={page + 1 >= pages || loading}
-          onClick={() => void loadProducts(page + 1)}
-        >
-          下一页
-        </button>
-      </div>
+      <Pager
+        page={page}
+        pages={pages}
+        total={total}
+        unit="个商品"
+        loading={loading}
+        onPage={(p) => void loadProducts(p)}
+        testId="products-page"
+      />
       {dialog.kind === 'create' ? <ProductDialog onClose={() => setDialog({ kind: 'none' })} /> : null}
       {dialog.kind === 'edit' ? (
         <ProductDialog product={dialog.product} onClose={() => setDialog({ kind: 'none' })} />

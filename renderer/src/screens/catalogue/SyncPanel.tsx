@@ -14,6 +14,7 @@ import {
 } from '../../stores/catalogue';
 import { useSessionStore } from '../../stores/session';
 import { PHASE_LABELS, RUN_STATUS_LABELS, RUN_TRIGGER_LABELS, catalogueName } from './labels';
+import { Pager } from '../../components/Pager';
 
 /** While something runs and no progress events arrive (a shell that does not forward them), ask. */
 const POLL_MS = 2000;
@@ -343,27 +344,15 @@ function RunHistory() {
           ) : null}
         </tbody>
       </table>
-      <div className="pager">
-        <button
-          type="button"
-          className="btn"
-          disabled={page <= 0 || loading}
-          onClick={() => void loadCatalogueRuns(page - 1)}
-        >
-          上一页
-        </button>
-        <span data-testid="runs-page">
-          第 {page + 1} / {pages} 页，共 {total} 次
-        </span>
-        <button
-          type="button"
-          className="btn"
-          disabled={page + 1 >= pages || loading}
-          onClick={() => void loadCatalogueRuns(page + 1)}
-        >
-          下一页
-        </button>
-      </div>
+      <Pager
+        page={page}
+        pages={pages}
+        total={total}
+        unit="次"
+        loading={loading}
+        onPage={(p) => void loadCatalogueRuns(p)}
+        testId="runs-page"
+      />
       {open ? <RunDetails run={open} onClose={close} /> : null}
     </section>
   );

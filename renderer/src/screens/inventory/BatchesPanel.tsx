@@ -18,6 +18,7 @@ import { useSessionStore } from '../../stores/session';
 import { showToast } from '../../stores/toast';
 import { BATCH_SORTS, BATCH_STATUS_FILTERS } from './labels';
 import { BatchStatusBadge, ExpiryText, monthsText } from './parts';
+import { Pager } from '../../components/Pager';
 
 export function BatchesPanel() {
   const rows = useBatchesStore((s) => s.rows);
@@ -226,27 +227,15 @@ export function BatchesPanel() {
           ) : null}
         </tbody>
       </table>
-      <div className="pager">
-        <button
-          type="button"
-          className="btn"
-          disabled={page <= 0 || loading}
-          onClick={() => void loadBatches(page - 1)}
-        >
-          上一页
-        </button>
-        <span data-testid="batches-page">
-          第 {page + 1} / {pages} 页，共 {total} 个批次
-        </span>
-        <button
-          type="button"
-          className="btn"
-          disabled={page + 1 >= pages || loading}
-          onClick={() => void loadBatches(page + 1)}
-        >
-          下一页
-        </button>
-      </div>
+      <Pager
+        page={page}
+        pages={pages}
+        total={total}
+        unit="个批次"
+        loading={loading}
+        onPage={(p) => void loadBatches(p)}
+        testId="batches-page"
+      />
       {selected ? <BatchDetails batch={selected} onClose={closeDetails} /> : null}
     </div>
   );

@@ -1,7 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { CHANGE_REASONS, formatQty, type ChangeReason } from '../../../../app/shared/inventory';
 import { hasAnyRole } from '../../../../app/shared/roles';
-import { CallErrorMessage } from '../../components/CallError';
 import { fenToYuanText, formatFen, parseYuanToFen } from '../../format';
 import {
   addChangeBatchLine,
@@ -16,7 +15,6 @@ import {
   submitChange,
   updateChangeLine,
   useChangeStore,
-  useDocsStore,
   type ChangeLineDraft,
 } from '../../stores/inventoryDocs';
 import { useSessionStore } from '../../stores/session';
@@ -24,18 +22,17 @@ import { CHANGE_REASON_LABELS } from './labels';
 import {
   BatchPickerDialog,
   DateInput,
-  DocDialog,
-  DocLinesTable,
+  DocDonePanel,
+  DocToolbar,
   enterMovesOn,
   ExpiryText,
   focusLine,
   failureLines,
   FormProblem,
-  PrintableDoc,
   printDoc,
   ProductPickerDialog,
   QtyInput,
-  RecentDocs,
+  RecentDocsSection,
   TraceCodesField,
   useFocusProblem,
   usePanelKeys,
@@ -53,12 +50,9 @@ export function ChangePanel() {
   const failure = useChangeStore((s) => s.failure);
   const problem = useChangeStore((s) => s.problem);
   const done = useChangeStore((s) => s.done);
-  const docs = useDocsStore((s) => s.change);
   const roles = useSessionStore((s) => s.operator?.roles);
-  const pharmacyName = useSessionStore((s) => s.status?.pharmacyName ?? '');
   const mayCorrect = roles ? hasAnyRole(roles, ['manager', 'admin']) : false;
   const [picking, setPicking] = useState<'batch' | 'product' | null>(null);
-  const [openDoc, setOpenDoc] = useState<number | null>(null);
   const linesRef = useRef<HTMLTableSectionElement>(null);
   const newBatchAllowed = reason !== '' && NEW_BATCH_REASONS.includes(reason);
   const inbound = reason !== '' && INBOUND_REASONS.includes(reason);
@@ -82,72 +76,61 @@ export function ChangePanel() {
     },
   });
 
-  const recent = (
-    <section className="recent-section">
-      <h3 className="section-title">最近的库存变动单</h3>
-      <CallErrorMessage failure={docs.error} />
-      <RecentDocs rows={docs.rows} loaded={docs.loaded} onOpen={setOpenDoc} showReason testId="change-docs" />
-      {openDoc !== null ? <DocDialog docId={openDoc} onClose={() => setOpenDoc(null)} /> : null}
-    </section>
-  );
+  const recent = <RecentDocsSection kind="change" title="最近的库存变动单" showReason testId="change-docs" />;
 
   if (done) {
     return (
-      <div className="panel">
-        <div className="success-message receiving-done" role="status" data-testid="change-done">
-          <div>
+      <DocDonePanel
+        doc={done}
+        testId="change-done"
+        message={
+          <>
             {done.reasonLabel ?? '库存变动'}已过账：单号 <strong className="mono">{done.docNo}</strong>，共{' '}
             {done.lines.length} 行。
-          </div>
-          <div className="done-actions">
+          </>
+        }
+        actions={
+          <>
             <button type="button" className="btn" onClick={printDoc}>
               打印
             </button>
             <button type="button" className="btn btn-primary" onClick={newChange} autoFocus data-testid="change-new">
               新建变动单
             </button>
-          </div>
-        </div>
-        <DocLinesTable doc={done} />
-        <PrintableDoc doc={done} pharmacyName={pharmacyName} />
+          </>
+        }
+      >
         {recent}
-      </div>
+      </DocDonePanel>
     );
   }
 
   return (
     <div className="panel">
-      <div className="panel-toolbar">
-        <h2>库存变动</h2>
-        <div className="toolbar-actions">
-          <button
-            type="button"
-            className="btn"
-            onClick={() => setPicking('batch')}
-            disabled={!reason}
-            data-testid="change-add-batch"
-          >
-            选择批次 <kbd>F6</kbd>
+      <DocToolbar
+        title="库存变动"
+        submitting={submitting}
+        submitLabel="过账"
+        busyLabel="正在过账…"
+        onSubmit={() => void submitChange()}
+        submitTestId="change-submit"
+        onClear={newChange}
+      >
+        <button
+          type="button"
+          className="btn"
+          onClick={() => setPicking('batch')}
+          disabled={!reason}
+          data-testid="change-add-batch"
+        >
+          选择批次 <kbd>F6</kbd>
+        </button>
+        {newBatchAllowed ? (
+          <button type="button" className="btn" onClick={() => setPicking('product')} data-testid="change-add-new">
+            新批次 <kbd>F7</kbd>
           </button>
-          {newBatchAllowed ? (
-            <button type="button" className="btn" onClick={() => setPicking('product')} data-testid="change-add-new">
-              新批次 <kbd>F7</kbd>
-            </button>
-          ) : null}
-          <button
-            type="button"
-            className="btn btn-primary"
-            disabled={submitting}
-            onClick={() => void submitChange()}
-            data-testid="change-submit"
-          >
-            {submitting ? '正在过账…' : '过账'} <kbd>F9</kbd>
-          </button>
-          <button type="button" className="btn" disabled={submitting} onClick={newChange}>
-            清空
-          </button>
-        </div>
-      </div>
+        ) : null}
+      </DocToolbar>
       <div className="change-head" onKeyDown={enterMovesOn}>
         <label className="inline-field">
           <span>变动原因 *</span>

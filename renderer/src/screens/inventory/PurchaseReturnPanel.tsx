@@ -1,6 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
 import { formatQty } from '../../../../app/shared/inventory';
-import { CallErrorMessage } from '../../components/CallError';
 import { Field } from '../../components/Field';
 import {
   addReturnLine,
@@ -10,23 +9,20 @@ import {
   setReturnHeader,
   submitReturn,
   updateReturnLine,
-  useDocsStore,
   useReturnStore,
   type ReturnHeader,
 } from '../../stores/inventoryDocs';
-import { useSessionStore } from '../../stores/session';
 import {
   BatchPickerDialog,
-  DocDialog,
-  DocLinesTable,
+  DocDonePanel,
+  DocToolbar,
   enterMovesOn,
   ExpiryText,
   focusLine,
   failureLines,
   FormProblem,
-  PrintableDoc,
   printDoc,
-  RecentDocs,
+  RecentDocsSection,
   TraceCodesField,
   useFocusProblem,
   usePanelKeys,
@@ -50,10 +46,7 @@ export function PurchaseReturnPanel() {
   const failure = useReturnStore((s) => s.failure);
   const problem = useReturnStore((s) => s.problem);
   const done = useReturnStore((s) => s.done);
-  const docs = useDocsStore((s) => s.purchase_return);
-  const pharmacyName = useSessionStore((s) => s.status?.pharmacyName ?? '');
   const [picking, setPicking] = useState(false);
-  const [openDoc, setOpenDoc] = useState<number | null>(null);
   const linesRef = useRef<HTMLTableSectionElement>(null);
 
   useEffect(() => {
@@ -72,60 +65,49 @@ export function PurchaseReturnPanel() {
     },
   });
 
-  const recent = (
-    <section className="recent-section">
-      <h3 className="section-title">最近的退货单</h3>
-      <CallErrorMessage failure={docs.error} />
-      <RecentDocs rows={docs.rows} loaded={docs.loaded} onOpen={setOpenDoc} showSupplier testId="return-docs" />
-      {openDoc !== null ? <DocDialog docId={openDoc} onClose={() => setOpenDoc(null)} /> : null}
-    </section>
-  );
+  const recent = <RecentDocsSection kind="purchase_return" title="最近的退货单" showSupplier testId="return-docs" />;
 
   if (done) {
     return (
-      <div className="panel">
-        <div className="success-message receiving-done" role="status" data-testid="return-done">
-          <div>
+      <DocDonePanel
+        doc={done}
+        testId="return-done"
+        message={
+          <>
             退货已出库：单号 <strong className="mono">{done.docNo}</strong>，共 {done.lines.length} 行。
-          </div>
-          <div className="done-actions">
+          </>
+        }
+        actions={
+          <>
             <button type="button" className="btn" onClick={printDoc} autoFocus>
               打印退货单
             </button>
             <button type="button" className="btn btn-primary" onClick={newReturn}>
               新建退货单
             </button>
-          </div>
-        </div>
-        <DocLinesTable doc={done} />
-        <PrintableDoc doc={done} pharmacyName={pharmacyName} />
+          </>
+        }
+      >
         {recent}
-      </div>
+      </DocDonePanel>
     );
   }
 
   return (
     <div className="panel">
-      <div className="panel-toolbar">
-        <h2>采购退货</h2>
-        <div className="toolbar-actions">
-          <button type="button" className="btn" onClick={() => setPicking(true)} data-testid="return-add">
-            选择批次 <kbd>F6</kbd>
-          </button>
-          <button
-            type="button"
-            className="btn btn-primary"
-            disabled={submitting}
-            onClick={() => void submitReturn()}
-            data-testid="return-submit"
-          >
-            {submitting ? '正在退货…' : '退货出库'} <kbd>F9</kbd>
-          </button>
-          <button type="button" className="btn" disabled={submitting} onClick={newReturn}>
-            清空
-          </button>
-        </div>
-      </div>
+      <DocToolbar
+        title="采购退货"
+        submitting={submitting}
+        submitLabel="退货出库"
+        busyLabel="正在退货…"
+        onSubmit={() => void submitReturn()}
+        submitTestId="return-submit"
+        onClear={newReturn}
+      >
+        <button type="button" className="btn" onClick={() => setPicking(true)} data-testid="return-add">
+          选择批次 <kbd>F6</kbd>
+        </button>
+      </DocToolbar>
       <div className="form-grid doc-head-grid" onKeyDown={enterMovesOn}>
         {HEADER_FIELDS.map((f) => (
           <Field key={f.key} label={f.required ? `${f.label} *` : f.label} help={f.help}>

@@ -9,24 +9,20 @@ import {
   setReceivingHeader,
   submitReceiving,
   updateReceivingLine,
-  useDocsStore,
   useReceivingStore,
   type ReceivingHeader,
 } from '../../stores/inventoryDocs';
-import { useSessionStore } from '../../stores/session';
-import { CallErrorMessage } from '../../components/CallError';
 import {
   DateInput,
-  DocDialog,
-  DocLinesTable,
+  DocDonePanel,
+  DocToolbar,
   enterMovesOn,
   focusLine,
   failureLines,
   FormProblem,
-  PrintableDoc,
   printDoc,
   ProductPickerDialog,
-  RecentDocs,
+  RecentDocsSection,
   TraceCodesField,
   useFocusProblem,
   usePanelKeys,
@@ -52,10 +48,7 @@ export function ReceivingPanel() {
   const failure = useReceivingStore((s) => s.failure);
   const problem = useReceivingStore((s) => s.problem);
   const done = useReceivingStore((s) => s.done);
-  const docs = useDocsStore((s) => s.receiving);
-  const pharmacyName = useSessionStore((s) => s.status?.pharmacyName ?? '');
   const [picking, setPicking] = useState(false);
-  const [openDoc, setOpenDoc] = useState<number | null>(null);
   const linesRef = useRef<HTMLTableSectionElement>(null);
   const errorRef = useRef<HTMLDivElement>(null);
 
@@ -84,18 +77,33 @@ export function ReceivingPanel() {
     },
   });
 
+  const recent = (
+    <RecentDocsSection
+      kind="receiving"
+      title="最近的入库单"
+      titleId="receiving-recent-title"
+      refresh
+      showSupplier
+      testId="receiving-docs"
+    />
+  );
+
   if (done) {
     return (
-      <div className="panel">
-        <div className="success-message receiving-done" role="status" data-testid="receiving-done">
-          <div>
+      <DocDonePanel
+        doc={done}
+        testId="receiving-done"
+        message={
+          <>
             入库成功：单号{' '}
             <strong className="mono" data-testid="receiving-doc-no">
               {done.docNo}
             </strong>
             ，共 {done.lines.length} 行。库存已增加，医保进销存数据已排队上传。
-          </div>
-          <div className="done-actions">
+          </>
+        }
+        actions={
+          <>
             <button id="receiving-print" type="button" className="btn" onClick={printDoc} data-testid="receiving-print">
               打印入库单
             </button>
@@ -112,43 +120,30 @@ export function ReceivingPanel() {
             >
               新建入库单
             </button>
-          </div>
-        </div>
-        <DocLinesTable doc={done} />
-        <PrintableDoc doc={done} pharmacyName={pharmacyName} />
-        <RecentSection docs={docs} onOpen={setOpenDoc} />
-        {openDoc !== null ? <DocDialog docId={openDoc} onClose={() => setOpenDoc(null)} /> : null}
-      </div>
+          </>
+        }
+      >
+        {recent}
+      </DocDonePanel>
     );
   }
 
   return (
     <div className="panel">
-      <div className="panel-toolbar">
-        <h2>采购入库</h2>
-        <div className="toolbar-actions">
-          <button type="button" className="btn" onClick={() => setPicking(true)} data-testid="receiving-add">
-            添加商品 <kbd>F6</kbd>
-          </button>
-          <button
-            type="button"
-            className="btn btn-primary"
-            disabled={submitting}
-            onClick={() => void submit()}
-            data-testid="receiving-submit"
-          >
-            {submitting ? '正在入库…' : '验收入库'} <kbd>F9</kbd>
-          </button>
-          <button
-            type="button"
-            className="btn"
-            disabled={submitting || (lines.length === 0 && !header.supplier)}
-            onClick={newReceiving}
-          >
-            清空
-          </button>
-        </div>
-      </div>
+      <DocToolbar
+        title="采购入库"
+        submitting={submitting}
+        submitLabel="验收入库"
+        busyLabel="正在入库…"
+        onSubmit={() => void submit()}
+        submitTestId="receiving-submit"
+        onClear={newReceiving}
+        clearDisabled={submitting || (lines.length === 0 && !header.supplier)}
+      >
+        <button type="button" className="btn" onClick={() => setPicking(true)} data-testid="receiving-add">
+          添加商品 <kbd>F6</kbd>
+        </button>
+      </DocToolbar>
       <div className="form-grid doc-head-grid" onKeyDown={enterMovesOn}>
         {HEADER_FIELDS.map((f) => (
           <Field key={f.key} label={f.required ? `${f.label} *` : f.label}>
@@ -318,7 +313,7 @@ export function ReceivingPanel() {
       <div ref={errorRef}>
         <FormProblem failure={failure} problem={problem} />
       </div>
-      <RecentSection docs={docs} onOpen={setOpenDoc} />
+      {recent}
       {picking ? (
         <ProductPickerDialog
           onClose={() => setPicking(false)}
@@ -329,28 +324,6 @@ export function ReceivingPanel() {
           }}
         />
       ) : null}
-      {openDoc !== null ? <DocDialog docId={openDoc} onClose={() => setOpenDoc(null)} /> : null}
     </div>
-  );
-}
-
-function RecentSection({
-  docs,
-  onOpen,
-}: {
-  docs: ReturnType<typeof useDocsStore.getState>['receiving'];
-  onOpen: (id: number) => void;
-}) {
-  return (
-    <section className="recent-section" aria-labelledby="receiving-recent-title">
-      <h3 id="receiving-recent-title" className="section-title">
-        最近的入库单{' '}
-        <button type="button" className="btn btn-small" onClick={() => void loadDocs('receiving')}>
-          刷新
-        </button>
-      </h3>
-      <CallErrorMessage failure={docs.error} />
-      <RecentDocs rows={docs.rows} loaded={docs.loaded} onOpen={onOpen} showSupplier testId="receiving-docs" />
-    </section>
   );
 }

@@ -7,6 +7,7 @@ import {
   type BatchView,
   type DocSummary,
   type DocView,
+  type StockDocKind,
   type StockDocState,
 } from '../../../../app/shared/inventory';
 import { toFailure, type Failure } from '../../api/pos';
@@ -15,9 +16,10 @@ import { Modal } from '../../components/Modal';
 import { ProductSearch } from '../../components/ProductSearch';
 import { formatDateTime, formatFen } from '../../format';
 import { searchBatches } from '../../stores/inventory';
-import { getDoc, type LocalProblem, type PickedProduct } from '../../stores/inventoryDocs';
+import { getDoc, loadDocs, useDocsStore, type LocalProblem, type PickedProduct } from '../../stores/inventoryDocs';
 import { getProduct } from '../../stores/products';
 import { createProductSearch } from '../../stores/productSearch';
+import { useSessionStore } from '../../stores/session';
 import { hasSplit, lineOfPath, parseDateText, parseTraceCodes, type SplitInfo } from './util';
 
 // ---- small cells -----------------------------------------------------------------------------------------
@@ -578,6 +580,128 @@ export function DocDialog({ docId, onClose }: { docId: number; onClose: () => vo
   );
 }
 
+/** The recent documents of one kind under their title; one opens in a dialog. */
+export function RecentDocsSection({
+  kind,
+  title,
+  titleId,
+  refresh,
+  showSupplier,
+  showReason,
+  testId,
+}: {
+  kind: StockDocKind;
+  title: string;
+  /** the title's id, which names the section */
+  titleId?: string;
+  /** a 刷新 button by the title */
+  refresh?: boolean;
+  showSupplier?: boolean;
+  showReason?: boolean;
+  testId: string;
+}) {
+  const docs = useDocsStore((s) => s[kind]);
+  const [openDoc, setOpenDoc] = useState<number | null>(null);
+  return (
+    <section className="recent-section" aria-labelledby={titleId}>
+      <h3 id={titleId} className="section-title">
+        {title}
+        {refresh ? (
+          <>
+            {' '}
+            <button type="button" className="btn btn-small" onClick={() => void loadDocs(kind)}>
+              刷新
+            </button>
+          </>
+        ) : null}
+      </h3>
+      <CallErrorMessage failure={docs.error} />
+      <RecentDocs
+        rows={docs.rows}
+        loaded={docs.loaded}
+        onOpen={setOpenDoc}
+        showSupplier={showSupplier}
+        showReason={showReason}
+        testId={testId}
+      />
+      {openDoc !== null ? <DocDialog docId={openDoc} onClose={() => setOpenDoc(null)} /> : null}
+    </section>
+  );
+}
+
+/** A document form's toolbar: its title, the buttons that add lines (children), the F9 submit and 清空. */
+export function DocToolbar({
+  title,
+  children,
+  submitting,
+  submitLabel,
+  busyLabel,
+  onSubmit,
+  submitTestId,
+  onClear,
+  clearDisabled,
+}: {
+  title: string;
+  children: ReactNode;
+  submitting: boolean;
+  submitLabel: string;
+  busyLabel: string;
+  onSubmit: () => void;
+  submitTestId: string;
+  onClear: () => void;
+  /** when 清空 is off; while submitting when absent */
+  clearDisabled?: boolean;
+}) {
+  return (
+    <div className="panel-toolbar">
+      <h2>{title}</h2>
+      <div className="toolbar-actions">
+        {children}
+        <button
+          type="button"
+          className="btn btn-primary"
+          disabled={submitting}
+          onClick={onSubmit}
+          data-testid={submitTestId}
+        >
+          {submitting ? busyLabel : submitLabel} <kbd>F9</kbd>
+        </button>
+        <button type="button" className="btn" disabled={clearDisabled ?? submitting} onClick={onClear}>
+          清空
+        </button>
+      </div>
+    </div>
+  );
+}
+
+/** A posted document: the banner with its message and actions, its lines, the printable copy, then `children`. */
+export function DocDonePanel({
+  doc,
+  testId,
+  message,
+  actions,
+  children,
+}: {
+  doc: DocView;
+  testId: string;
+  message: ReactNode;
+  actions: ReactNode;
+  children?: ReactNode;
+}) {
+  const pharmacyName = useSessionStore((s) => s.status?.pharmacyName ?? '');
+  return (
+    <div className="panel">
+      <div className="success-message receiving-done" role="status" data-testid={testId}>
+        <div>{message}</div>
+        <div className="done-actions">{actions}</div>
+      </div>
+      <DocLinesTable doc={doc} />
+      <PrintableDoc doc={doc} pharmacyName={pharmacyName} />
+      {children}
+    </div>
+  );
+}
+
 /** The recent documents of one kind: click or Enter opens one. */
 export function RecentDocs({
   rows,
@@ -674,31 +798,6 @@ export function usePanelKeys(keys: Partial<Record<'F6' | 'F7' | 'F8' | 'F9' | 'F
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, []);
-}
-
-/**
- * Alt+1 … Alt+9: straight to a sub-tab of the module, wherever the focus is (not while a dialog is open). The tab
- * button with id `${idPrefix}${id}` takes the focus.
- */
-export function useAltDigitTabs(ids: readonly string[], select: (id: string) => void, idPrefix: string): void {
-  const ref = useRef({ ids, select });
-  useEffect(() => {
-    ref.current = { ids, select };
-  });
-  useEffect(() => {
-    function onKey(e: globalThis.KeyboardEvent) {
-      if (!e.altKey || e.ctrlKey || e.metaKey || e.defaultPrevented) return;
-      if (document.querySelector('dialog[open]')) return;
-      const n = /^Digit([1-9])$/.exec(e.code)?.[1];
-      const id = n ? ref.current.ids[Number(n) - 1] : undefined;
-      if (!id) return;
-      e.preventDefault();
-      ref.current.select(id);
-      requestAnimationFrame(() => document.getElementById(`${idPrefix}${id}`)?.focus());
-    }
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [idPrefix]);
 }
 
 /** Enter in a field moves to the next field of the same container, as a receiver works down a delivery note. */

@@ -15,6 +15,7 @@ import {
 import { UPLOAD_FILTERS, UPLOAD_INFNOS } from './labels';
 import { infnoText, UploadStateBadge } from './parts';
 import { DeleteUploadDialog, UploadRecordDialog } from './UploadRecordDialog';
+import { Pager } from '../../components/Pager';
 
 export function UploadSummaryLine() {
   const summary = useUploadsStore((s) => s.summary);
@@ -256,27 +257,15 @@ export function UploadsPanel() {
           ) : null}
         </tbody>
       </table>
-      <div className="pager">
-        <button
-          type="button"
-          className="btn"
-          disabled={page <= 0 || loading}
-          onClick={() => void loadUploads(page - 1)}
-        >
-          上一页
-        </button>
-        <span data-testid="uploads-page">
-          第 {page + 1} / {pages} 页，共 {total} 条
-        </span>
-        <button
-          type="button"
-          className="btn"
-          disabled={page + 1 >= pages || loading}
-          onClick={() => void loadUploads(page + 1)}
-        >
-          下一页
-        </button>
-      </div>
+      <Pager
+        page={page}
+        pages={pages}
+        total={total}
+        unit="条"
+        loading={loading}
+        onPage={(p) => void loadUploads(p)}
+        testId="uploads-page"
+      />
       {openId !== null ? <UploadRecordDialog id={openId} onClose={closeRecord} /> : null}
       {deleting ? <DeleteUploadDialog row={deleting} onClose={() => setDeleting(null)} /> : null}
     </div>

@@ -3,6 +3,7 @@ import { ErrorMessage } from '../../components/Field';
 import { compactJson, formatDateTime } from '../../format';
 import { loadAudit, resetAudit, setAuditDays, setAuditFilters, useAuditStore } from '../../stores/audit';
 import { OUTCOME_LABELS, actionLabel, screenLabel } from './labels';
+import { Pager } from '../../components/Pager';
 
 export function AuditPanel() {
   const rows = useAuditStore((s) => s.rows);
@@ -139,22 +140,15 @@ export function AuditPanel() {
           ) : null}
         </tbody>
       </table>
-      <div className="pager">
-        <button type="button" className="btn" disabled={page <= 0 || loading} onClick={() => void loadAudit(page - 1)}>
-          上一页
-        </button>
-        <span data-testid="audit-page">
-          第 {page + 1} / {pages} 页，共 {total} 条
-        </span>
-        <button
-          type="button"
-          className="btn"
-          disabled={page + 1 >= pages || loading}
-          onClick={() => void loadAudit(page + 1)}
-        >
-          下一页
-        </button>
-      </div>
+      <Pager
+        page={page}
+        pages={pages}
+        total={total}
+        unit="条"
+        loading={loading}
+        onPage={(p) => void loadAudit(p)}
+        testId="audit-page"
+      />
     </div>
   );
 }

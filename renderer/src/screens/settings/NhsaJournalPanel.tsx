@@ -16,6 +16,7 @@ import {
 } from '../../stores/nhsaJournal';
 import { useSessionStore } from '../../stores/session';
 import { COMMON_INFNOS, NHSA_OUTCOME_HINTS, NHSA_OUTCOME_LABELS } from './labels';
+import { Pager } from '../../components/Pager';
 
 const OUTCOMES: readonly JournalOutcome[] = ['ok', 'business_error', 'not_sent', 'unknown', 'pending'];
 
@@ -271,27 +272,15 @@ export function NhsaJournalPanel() {
           ) : null}
         </tbody>
       </table>
-      <div className="pager">
-        <button
-          type="button"
-          className="btn"
-          disabled={page <= 0 || loading}
-          onClick={() => void loadJournal(page - 1)}
-        >
-          上一页
-        </button>
-        <span data-testid="journal-page">
-          第 {page + 1} / {pages} 页，共 {total} 条
-        </span>
-        <button
-          type="button"
-          className="btn"
-          disabled={page + 1 >= pages || loading}
-          onClick={() => void loadJournal(page + 1)}
-        >
-          下一页
-        </button>
-      </div>
+      <Pager
+        page={page}
+        pages={pages}
+        total={total}
+        unit="条"
+        loading={loading}
+        onPage={(p) => void loadJournal(p)}
+        testId="journal-page"
+      />
       {selected ? <JournalDetails row={selected} onClose={closeDetails} /> : null}
     </div>
   );

@@ -1,9 +1,6 @@
-import type { KeyboardEvent } from 'react';
-import type { ChannelName } from '../../../../app/shared/contract';
 import type { Role } from '../../../../app/shared/roles';
-import { canUse } from '../../access';
+import { ModuleTabs, visibleTabs, type ModuleTabDef } from '../../components/ModuleTabs';
 import { setSettingsTab, useNavigationStore, type SettingsTab } from '../../stores/navigation';
-import { useSessionStore } from '../../stores/session';
 import { AuditPanel } from './AuditPanel';
 import { BackupPanel } from './BackupPanel';
 import { GeneralSettings } from './GeneralSettings';
@@ -18,13 +15,8 @@ type TabGroup = 'store' | 'nhsa';
 /** The caption shown before a group's first tab; the first group goes without one. */
 const GROUP_LABELS: Record<TabGroup, string | null> = { store: null, nhsa: '医保' };
 
-interface TabDef {
-  id: SettingsTab;
-  label: string;
+interface TabDef extends ModuleTabDef<SettingsTab> {
   group: TabGroup;
-  /** the channel the tab cannot work without: it decides who sees the tab */
-  channel: ChannelName;
-  Panel: () => React.JSX.Element;
 }
 
 const TABS: readonly TabDef[] = [
@@ -39,58 +31,20 @@ const TABS: readonly TabDef[] = [
 ];
 
 export function visibleSettingsTabs(roles: readonly Role[]): TabDef[] {
-  return TABS.filter((t) => canUse(t.channel, roles));
+  return visibleTabs(TABS, roles);
 }
 
 export function SettingsScreen() {
-  const roles = useSessionStore((s) => s.operator?.roles);
   const selected = useNavigationStore((s) => s.settingsTab);
-  const tabs = roles ? visibleSettingsTabs(roles) : [];
-  const current = tabs.find((t) => t.id === selected) ?? tabs[0];
-  if (!current) return null;
-
-  function onTabKey(e: KeyboardEvent<HTMLDivElement>) {
-    if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
-    const i = tabs.findIndex((t) => t.id === current?.id);
-    const next = tabs[(i + (e.key === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length];
-    if (!next) return;
-    e.preventDefault();
-    setSettingsTab(next.id);
-    document.getElementById(`settings-tab-${next.id}`)?.focus();
-  }
-
-  const Panel = current.Panel;
   return (
-    <section className="settings-screen">
-      <div className="tabs" role="tablist" aria-label="设置" onKeyDown={onTabKey}>
-        {tabs.map((t, i) => {
-          const caption = tabs[i - 1]?.group !== t.group ? GROUP_LABELS[t.group] : null;
-          return [
-            caption ? (
-              <span key={`group-${t.group}`} className="tab-group-label" aria-hidden="true">
-                {caption}
-              </span>
-            ) : null,
-            <button
-              key={t.id}
-              id={`settings-tab-${t.id}`}
-              type="button"
-              role="tab"
-              aria-selected={t.id === current.id}
-              aria-controls="settings-panel"
-              tabIndex={t.id === current.id ? 0 : -1}
-              className={t.id === current.id ? 'tab active' : 'tab'}
-              onClick={() => setSettingsTab(t.id)}
-              data-testid={`settings-tab-${t.id}`}
-            >
-              {t.label}
-            </button>,
-          ];
-        })}
-      </div>
-      <div id="settings-panel" role="tabpanel" aria-labelledby={`settings-tab-${current.id}`} className="tab-panel">
-        <Panel key={current.id} />
-      </div>
-    </section>
+    <ModuleTabs
+      tabs={TABS}
+      selected={selected}
+      onSelect={setSettingsTab}
+      prefix="settings"
+      label="设置"
+      className={() => 'settings-screen'}
+      groupLabels={GROUP_LABELS}
+    />
   );
 }
