@@ -158,8 +158,13 @@ export function createStockQuery(deps: StockQueryDeps) {
   // A list's total is counted once per change of the stock (stock_version moves with every batch change, migration
   // 0006): paging through a list, or coming back to it, does not count tens of thousands of batches again.
   const stockVersion = db.prepare('SELECT n FROM stock_version WHERE id = 1').pluck() as Statement<[], number>;
+  const inStock = db.prepare('SELECT in_stock FROM stock_version WHERE id = 1').pluck() as Statement<[], number>;
+  const IN_STOCK_ONLY = 'WHERE b.qty_base > 0';
   const totals = new Map<string, { version: number; total: number }>();
-  function countOf(sql: string, args: Record<string, unknown>): number {
+  function countOf(where: string, args: Record<string, unknown>): number {
+    // the default list (everything in stock): its total is kept by the triggers
+    if (where === IN_STOCK_ONLY) return inStock.get()!;
+    const sql = `SELECT count(*) FROM stock_batches b ${where}`;
     const { limit: _limit, offset: _offset, ...filter } = args;
     const key = `${sql}|${JSON.stringify(filter)}`;
     const version = stockVersion.get()!;
@@ -348,7 +353,7 @@ export function createStockQuery(deps: StockQueryDeps) {
       const total =
         rows.length < q.limit && (rows.length > 0 || q.offset === 0)
           ? q.offset + rows.length
-          : countOf(`SELECT count(*) FROM stock_batches b ${countClause}`, args);
+          : countOf(countClause, args);
       return { rows: rows.map((a) => view(fromRaw(a), day, months)), total, months };
     },
 
