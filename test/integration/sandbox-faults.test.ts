@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryLogger } from '../../app/core/logger';
 import { SANDBOX_DRUGS, SANDBOX_PERSONS, startSandbox, type Sandbox } from '../../app/sandbox';
 import { tempDir } from '../support/tmp';
+import { DISPATCH, envelope, type Json } from '../support/sandbox-envelope';
 
 // Raw HTTP on purpose (not the app's client): each fault must be observable on the wire itself.
 
@@ -51,31 +52,9 @@ function post(
   });
 }
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-const FIX = 'P11010000001';
-const DISPATCH = '/fsi/api/rsfComIfsService/callService';
-let seq = 0;
-
-function envelope(infno: string, input: unknown, extra: Json = {}): Json {
-  return {
-    infno,
-    msgid: `${FIX}20250301120000${String(++seq % 10000).padStart(4, '0')}`,
-    mdtrtarea_admvs: '110100',
-    insuplc_admdvs: '110100',
-    recer_sys_code: 'SBX',
-    infver: 'V1.0',
-    opter_type: '1',
-    opter: 'op01',
-    opter_name: '收银员甲',
-    inf_time: '2025-03-01 12:00:00',
-    fixmedins_code: FIX,
-    fixmedins_name: '沙箱培训大药房',
-    sign_no: '',
-    input,
-    ...extra,
-  };
-}
+/** The fault tests' calls carry a person: the insurance region in every envelope. */
+const faultEnvelope = (infno: string, input: unknown, extra: Json = {}): Json =>
+  envelope(infno, input, { insuplc_admdvs: '110100', ...extra });
 
 const open: Sandbox[] = [];
 afterEach(async () => {
@@ -95,7 +74,7 @@ async function start(): Promise<Sandbox> {
 const SIGN_IN = { signIn: { opter_no: 'op01', mac: 'm', ip: '127.0.0.1' } };
 
 async function signIn(sb: Sandbox): Promise<string> {
-  const r = await post(sb.url + DISPATCH, JSON.stringify(envelope('9001', SIGN_IN)));
+  const r = await post(sb.url + DISPATCH, JSON.stringify(faultEnvelope('9001', SIGN_IN)));
   return (JSON.parse(r.body.toString()) as Json).output.signinoutb.sign_no as string;
 }
 
@@ -131,7 +110,9 @@ const SALE = {
 async function reverse(sb: Sandbox, signNo: string, omsgid: string): Promise<Json> {
   const r = await post(
     sb.url + DISPATCH,
-    JSON.stringify(envelope('2601', { data: { psn_no: WANG.psn_no, omsgid, oinfno: '2102' } }, { sign_no: signNo })),
+    JSON.stringify(
+      faultEnvelope('2601', { data: { psn_no: WANG.psn_no, omsgid, oinfno: '2102' } }, { sign_no: signNo }),
+    ),
   );
   return JSON.parse(r.body.toString()) as Json;
 }
@@ -141,7 +122,7 @@ describe('sandbox center — fault injection', () => {
     const sb = await start();
     const signNo = await signIn(sb);
     sb.faults.inject({ mode: 'drop_after_commit', infno: '2102' });
-    const env = envelope('2102', SALE, { sign_no: signNo });
+    const env = faultEnvelope('2102', SALE, { sign_no: signNo });
     await expect(post(sb.url + DISPATCH, JSON.stringify(env))).rejects.toMatchObject({
       code: expect.stringMatching(/ECONNRESET|EPIPE/),
     });
@@ -159,7 +140,7 @@ describe('sandbox center — fault injection', () => {
     const sb = await start();
     const signNo = await signIn(sb);
     sb.faults.inject({ mode: 'drop_before_commit', infno: '2102' });
-    const env = envelope('2102', SALE, { sign_no: signNo });
+    const env = faultEnvelope('2102', SALE, { sign_no: signNo });
     await expect(post(sb.url + DISPATCH, JSON.stringify(env))).rejects.toMatchObject({
       code: expect.stringMatching(/ECONNRESET|EPIPE/),
     });
@@ -173,7 +154,7 @@ describe('sandbox center — fault injection', () => {
     const sb = await start();
     const signNo = await signIn(sb);
     sb.faults.inject({ mode: 'delay', infno: '2102', delayMs: 300 });
-    const env = envelope('2102', SALE, { sign_no: signNo });
+    const env = faultEnvelope('2102', SALE, { sign_no: signNo });
     const pending = post(sb.url + DISPATCH, JSON.stringify(env));
     await new Promise((r) => setTimeout(r, 100));
     expect(sb.inspect.settlementByMsgid(env.msgid)?.status).toBe('active');
@@ -186,14 +167,18 @@ describe('sandbox center — fault injection', () => {
     const sb = await start();
     const signNo = await signIn(sb);
     sb.faults.inject({ mode: 'business_error', infno: '2102', count: 2, message: '医保中心繁忙，请稍后再试' });
-    const q = envelope('1101', { data: { mdtrt_cert_type: '02', mdtrt_cert_no: WANG.certno } }, { sign_no: signNo });
+    const q = faultEnvelope(
+      '1101',
+      { data: { mdtrt_cert_type: '02', mdtrt_cert_no: WANG.certno } },
+      { sign_no: signNo },
+    );
     expect(JSON.parse((await post(sb.url + DISPATCH, JSON.stringify(q))).body.toString()).infcode).toBe(0);
     for (let i = 0; i < 2; i++) {
-      const r = await post(sb.url + DISPATCH, JSON.stringify(envelope('2102', SALE, { sign_no: signNo })));
+      const r = await post(sb.url + DISPATCH, JSON.stringify(faultEnvelope('2102', SALE, { sign_no: signNo })));
       expect(JSON.parse(r.body.toString())).toMatchObject({ infcode: -1, err_msg: '医保中心繁忙，请稍后再试' });
     }
     expect(sb.inspect.settlements()).toEqual([]);
-    const ok = await post(sb.url + DISPATCH, JSON.stringify(envelope('2102', SALE, { sign_no: signNo })));
+    const ok = await post(sb.url + DISPATCH, JSON.stringify(faultEnvelope('2102', SALE, { sign_no: signNo })));
     expect(JSON.parse(ok.body.toString()).infcode).toBe(0);
   });
 
@@ -201,7 +186,7 @@ describe('sandbox center — fault injection', () => {
     const sb = await start();
     const signNo = await signIn(sb);
     sb.faults.inject({ mode: 'garbage', infno: '2102' });
-    const env = envelope('2102', SALE, { sign_no: signNo });
+    const env = faultEnvelope('2102', SALE, { sign_no: signNo });
     const r = await post(sb.url + DISPATCH, JSON.stringify(env));
     expect(r.status).toBe(200);
     expect(() => JSON.parse(r.body.toString())).toThrow();
@@ -212,7 +197,7 @@ describe('sandbox center — fault injection', () => {
     const sb = await start();
     const signNo = await signIn(sb);
     sb.faults.inject({ mode: 'http_500' });
-    const env = envelope('2102', SALE, { sign_no: signNo });
+    const env = faultEnvelope('2102', SALE, { sign_no: signNo });
     const r = await post(sb.url + DISPATCH, JSON.stringify(env));
     expect(r.status).toBe(500);
     expect(r.body.toString()).toContain('500');
@@ -222,7 +207,7 @@ describe('sandbox center — fault injection', () => {
   it('slow_drip: the reply arrives one byte at a time', async () => {
     const sb = await start();
     sb.faults.inject({ mode: 'slow_drip', infno: '9001', delayMs: 2 });
-    const r = await post(sb.url + DISPATCH, JSON.stringify(envelope('9001', SIGN_IN)));
+    const r = await post(sb.url + DISPATCH, JSON.stringify(faultEnvelope('9001', SIGN_IN)));
     expect(r.chunks).toBeGreaterThan(50);
     expect(r.ms).toBeGreaterThanOrEqual(r.body.length);
     expect(JSON.parse(r.body.toString())).toMatchObject({ infcode: 0 });
@@ -232,7 +217,7 @@ describe('sandbox center — fault injection', () => {
     const sb = await start();
     sb.faults.inject({ mode: 'no_infcode', infno: '9001' });
     const j = JSON.parse(
-      (await post(sb.url + DISPATCH, JSON.stringify(envelope('9001', SIGN_IN)))).body.toString(),
+      (await post(sb.url + DISPATCH, JSON.stringify(faultEnvelope('9001', SIGN_IN)))).body.toString(),
     ) as Json;
     expect('infcode' in j).toBe(false);
     expect(j.output.signinoutb.sign_no).toBeTruthy();
@@ -241,7 +226,7 @@ describe('sandbox center — fault injection', () => {
   it('huge: a valid envelope of about 10 MB', async () => {
     const sb = await start();
     sb.faults.inject({ mode: 'huge', infno: '9001' });
-    const r = await post(sb.url + DISPATCH, JSON.stringify(envelope('9001', SIGN_IN)));
+    const r = await post(sb.url + DISPATCH, JSON.stringify(faultEnvelope('9001', SIGN_IN)));
     expect(r.body.length).toBeGreaterThanOrEqual(10 * 1024 * 1024);
     expect(JSON.parse(r.body.toString())).toMatchObject({ infcode: 0 });
   });
@@ -250,13 +235,13 @@ describe('sandbox center — fault injection', () => {
     const sb = await start();
     sb.faults.inject({ mode: 'hang' });
     await expect(
-      post(sb.url + DISPATCH, JSON.stringify(envelope('9001', SIGN_IN)), { timeoutMs: 300 }),
+      post(sb.url + DISPATCH, JSON.stringify(faultEnvelope('9001', SIGN_IN)), { timeoutMs: 300 }),
     ).rejects.toMatchObject({ code: 'CLIENT_TIMEOUT' });
     // the next call is answered normally
-    const ok = await post(sb.url + DISPATCH, JSON.stringify(envelope('9001', SIGN_IN)));
+    const ok = await post(sb.url + DISPATCH, JSON.stringify(faultEnvelope('9001', SIGN_IN)));
     expect(JSON.parse(ok.body.toString()).infcode).toBe(0);
     sb.faults.inject({ mode: 'hang' });
-    const stuck = post(sb.url + DISPATCH, JSON.stringify(envelope('9001', SIGN_IN))).catch((e: unknown) => e);
+    const stuck = post(sb.url + DISPATCH, JSON.stringify(faultEnvelope('9001', SIGN_IN))).catch((e: unknown) => e);
     await new Promise((r) => setTimeout(r, 50));
     const t = Date.now();
     await sb.close();
@@ -285,10 +270,10 @@ describe('sandbox center — fault injection', () => {
     expect(listed.faults).toEqual([expect.objectContaining({ mode: 'business_error', remaining: 3 })]);
     expect(sb.faults.list()).toHaveLength(1);
     // a fault for 1101 does not touch 9001
-    const signInReply = await post(sb.url + DISPATCH, JSON.stringify(envelope('9001', SIGN_IN)));
+    const signInReply = await post(sb.url + DISPATCH, JSON.stringify(faultEnvelope('9001', SIGN_IN)));
     const signNo = (JSON.parse(signInReply.body.toString()) as Json).output.signinoutb.sign_no as string;
     const q = () =>
-      envelope('1101', { data: { mdtrt_cert_type: '02', mdtrt_cert_no: WANG.certno } }, { sign_no: signNo });
+      faultEnvelope('1101', { data: { mdtrt_cert_type: '02', mdtrt_cert_no: WANG.certno } }, { sign_no: signNo });
     expect(JSON.parse((await post(sb.url + DISPATCH, JSON.stringify(q()))).body.toString())).toMatchObject({
       infcode: -1,
       err_msg: '注入',
@@ -303,11 +288,11 @@ describe('sandbox center — fault injection', () => {
     const sb = await start();
     const bodies = [
       '{"infno":"9001","input":{"signIn":[]}}',
-      JSON.stringify(envelope('9001', 'not-json-input')),
-      JSON.stringify(envelope('9001', null)),
-      JSON.stringify(envelope('2102', { druginfo: 'x', drugdetail: {} })),
-      JSON.stringify({ ...envelope('9001', SIGN_IN), infno: 9001 }),
-      JSON.stringify({ ...envelope('9001', SIGN_IN), msgid: { a: 1 } }),
+      JSON.stringify(faultEnvelope('9001', 'not-json-input')),
+      JSON.stringify(faultEnvelope('9001', null)),
+      JSON.stringify(faultEnvelope('2102', { druginfo: 'x', drugdetail: {} })),
+      JSON.stringify({ ...faultEnvelope('9001', SIGN_IN), infno: 9001 }),
+      JSON.stringify({ ...faultEnvelope('9001', SIGN_IN), msgid: { a: 1 } }),
       '"just a string"',
       'null',
     ];
@@ -316,7 +301,7 @@ describe('sandbox center — fault injection', () => {
       expect(r.status, b).toBe(200);
       expect(JSON.parse(r.body.toString()).infcode, b).toBe(-1);
     }
-    const ok = await post(sb.url + DISPATCH, JSON.stringify(envelope('9001', SIGN_IN)));
+    const ok = await post(sb.url + DISPATCH, JSON.stringify(faultEnvelope('9001', SIGN_IN)));
     expect(JSON.parse(ok.body.toString()).infcode).toBe(0);
   });
 });

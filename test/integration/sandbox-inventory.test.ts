@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryLogger } from '../../app/core/logger';
 import { SANDBOX_DRUGS, SANDBOX_PERSONS, startSandbox, type Sandbox } from '../../app/sandbox';
 import { tempDir } from '../support/tmp';
+import { DISPATCH, FIX, envelope, type Json } from '../support/sandbox-envelope';
 
 // The center's inventory ledger (3501–3511) over real HTTP, with a hand-written poster: deliberately not the
 // app's client or builders, so the center is checked against the wire format of the shared notes only.
@@ -31,38 +32,8 @@ function post(url: string, body: string): Promise<Raw> {
   });
 }
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-const FIX = 'P11010000001';
 const NOW = new Date('2025-03-01T04:00:00Z'); // 2025-03-01 12:00:00 in Beijing
 const TODAY = '2025-03-01';
-const DISPATCH = '/fsi/api/rsfComIfsService/callService';
-let seq = 0;
-const nextMsgid = () => `${FIX}20250301120000${String(++seq % 10000).padStart(4, '0')}`;
-
-function envelope(infno: string, input: unknown, extra: Json = {}): Json {
-  return {
-    infno,
-    msgid: nextMsgid(),
-    mdtrtarea_admvs: '110100',
-    insuplc_admdvs: '',
-    recer_sys_code: 'SBX',
-    dev_no: '',
-    dev_safe_info: '',
-    cainfo: '',
-    signtype: '',
-    infver: 'V1.0',
-    opter_type: '1',
-    opter: 'op01',
-    opter_name: '收银员甲',
-    inf_time: '2025-03-01 12:00:00',
-    fixmedins_code: FIX,
-    fixmedins_name: '沙箱培训大药房',
-    sign_no: '',
-    input,
-    ...extra,
-  };
-}
 
 const open: Sandbox[] = [];
 afterEach(async () => {

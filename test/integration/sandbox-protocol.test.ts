@@ -17,6 +17,7 @@ import {
   type SandboxOptions,
 } from '../../app/sandbox';
 import { tempDir } from '../support/tmp';
+import { DISPATCH, FIX, envelope, type Json } from '../support/sandbox-envelope';
 
 // A tiny hand-written HTTP + JSON poster: deliberately not the app's client, so that the center is
 // tested against the wire format written in the shared notes and nothing else.
@@ -46,37 +47,7 @@ function post(
   });
 }
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-const FIX = 'P11010000001';
 const NOW = new Date('2025-03-01T04:00:00Z'); // 2025-03-01 12:00:00 in Beijing
-const DISPATCH = '/fsi/api/rsfComIfsService/callService';
-let seq = 0;
-const nextMsgid = () => `${FIX}20250301120000${String(++seq % 10000).padStart(4, '0')}`;
-
-function envelope(infno: string, input: unknown, extra: Json = {}): Json {
-  return {
-    infno,
-    msgid: nextMsgid(),
-    mdtrtarea_admvs: '110100',
-    insuplc_admdvs: '',
-    recer_sys_code: 'SBX',
-    dev_no: '',
-    dev_safe_info: '',
-    cainfo: '',
-    signtype: '',
-    infver: 'V1.0',
-    opter_type: '1',
-    opter: 'op01',
-    opter_name: '收银员甲',
-    inf_time: '2025-03-01 12:00:00',
-    fixmedins_code: FIX,
-    fixmedins_name: '沙箱培训大药房',
-    sign_no: '',
-    input,
-    ...extra,
-  };
-}
 
 const open: Sandbox[] = [];
 afterEach(async () => {
